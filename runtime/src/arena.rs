@@ -1,0 +1,373 @@
+//! Arenas: many segments, one lifetime, freed together.
+
+use std::cell::{Cell, RefCell};
+use std::sync::atomic::{AtomicPtr, Ordering};
+use std::sync::{Mutex, PoisonError};
+
+use crate::block::{self, Block, Cleanup, FIRST_CHUNK, LARGE, MAX_CHUNK, dangling, layout_for};
+use crate::segment::Segment;
+use crate::{Error, Result};
+
+/// Granularity of the single-threaded arena's cursor: sizes are rounded up to it.
+const GRAIN: usize = 8;
+
+/// An arena for one thread: bump allocation of zero-filled segments, all freed at once when the
+/// arena is closed (dropped, or [`close`](Arena::close)d).
+///
+/// Every segment borrows the arena, so the borrow checker refuses to use one after the arena is
+/// closed; no check happens at run time. An `Arena` can move to another thread (it is `Send`)
+/// but cannot be shared between threads (it is not `Sync`); use [`SharedArena`] for that.
+///
+/// ```
+/// use ffm::{Arena, I64};
+/// let arena = Arena::new();
+/// let a = arena.allocate(8, 8).unwrap();
+/// let b = arena.allocate(8, 8).unwrap(); // a and b are both usable: they never overlap
+/// a.set(I64, 0, 1);
+/// b.set(I64, 0, 2);
+/// assert_eq!(a.get(I64, 0) + b.get(I64, 0), 3);
+/// arena.close(); // both freed here; using `a` after this line does not compile
+/// ```
+///
+/// Memory comes in chunks that start at 4 KiB and double up to 2 MiB; requests over 256 KiB get
+/// a block of their own. Chunks of 64 KiB and more are anonymous mappings, so they are zero
+/// without a `memset` and cost nothing until touched.
+pub struct Arena {
+    /// Allocation bumps *down* from the end of the current chunk: aligning is then one `and`.
+    cursor: Cell<*mut u8>,
+    /// The lowest usable address of the current chunk.
+    start: Cell<*mut u8>,
+    state: RefCell<State>,
+}
+
+struct State {
+    blocks: Vec<Block>,
+    next_chunk: usize,
+    cleanups: Vec<Cleanup>,
+}
+
+impl State {
+    const fn new() -> State {
+        State {
+            blocks: Vec::new(),
+            next_chunk: FIRST_CHUNK,
+            cleanups: Vec::new(),
+        }
+    }
+
+    /// Adds a chunk able to hold `size` bytes aligned to `align` (with `header` bytes before
+    /// them) and returns it; doubles the next chunk size.
+    fn new_chunk(&mut self, size: usize, align: usize, header: usize) -> Result<&Block> {
+        let needed = size
+            .checked_add(align)
+            .and_then(|n| n.checked_add(header))
+            .ok_or_else(|| Error::SizeOverflow {
+                what: format!("{size} byte(s) aligned to {align}"),
+            })?;
+        let chunk = self.next_chunk.max(needed.next_power_of_two());
+        let block = Block::zeroed(chunk, align.max(16))?;
+        self.next_chunk = (self.next_chunk * 2).min(MAX_CHUNK);
+        self.blocks.push(block);
+        Ok(self.blocks.last().expect("just pushed"))
+    }
+
+    fn large(&mut self, size: usize, align: usize) -> Result<*mut u8> {
+        let block = Block::zeroed(size, align)?;
+        let ptr = block.ptr();
+        self.blocks.push(block);
+        Ok(ptr)
+    }
+}
+
+// SAFETY: the arena exclusively owns its blocks and clean-ups, and every clean-up is `Send`
+// (on_close and keep_alive require it). Segments borrow the arena, so none can be alive when it
+// moves.
+unsafe impl Send for Arena {}
+
+impl Default for Arena {
+    fn default() -> Self {
+        Arena::new()
+    }
+}
+
+impl Arena {
+    /// A new, empty arena. Nothing is allocated until the first segment is.
+    pub const fn new() -> Arena {
+        Arena {
+            // Non-null and a multiple of GRAIN, so that the fast path can hand out zero-length
+            // segments from the start.
+            cursor: Cell::new(std::ptr::without_provenance_mut(GRAIN)),
+            start: Cell::new(std::ptr::without_provenance_mut(GRAIN)),
+            state: RefCell::new(State::new()),
+        }
+    }
+
+    /// The global arena: shared, never closed, for memory that lives as long as the program.
+    pub fn global() -> &'static SharedArena {
+        static GLOBAL: SharedArena = SharedArena::new();
+        &GLOBAL
+    }
+
+    /// Allocates `size` zero-filled bytes aligned to `align`.
+    ///
+    /// Fails if `align` is not a power of two, the size overflows, or the system refuses memory.
+    #[inline]
+    #[allow(clippy::mut_from_ref)] // each call returns fresh, disjoint memory
+    pub fn allocate(&self, size: usize, align: usize) -> Result<&mut Segment> {
+        let cursor = self.cursor.get();
+        let start = self.start.get().addr();
+        if align.is_power_of_two() && size <= cursor.addr() - start {
+            // The cursor stays a multiple of GRAIN, so for the usual alignments (up to GRAIN)
+            // no masking is needed: the loop-carried work is one subtraction.
+            let mut new = cursor.addr() - size.next_multiple_of(GRAIN);
+            if align > GRAIN {
+                new &= !(align - 1);
+            }
+            if new >= start {
+                let ptr = cursor.with_addr(new);
+                self.cursor.set(ptr);
+                // SAFETY: [new, new + size) lies inside the current chunk, between its start and
+                // the old cursor (checked above); it was zeroed when the chunk was made and is
+                // handed out exactly once because the cursor moved below it. The chunk lives
+                // until the arena is dropped, which the returned borrow of `self` outlasts.
+                return Ok(unsafe { Segment::from_raw_parts_mut(ptr, size) });
+            }
+        }
+        self.allocate_slow(size, align)
+    }
+
+    #[cold]
+    #[allow(clippy::mut_from_ref)]
+    fn allocate_slow(&self, size: usize, align: usize) -> Result<&mut Segment> {
+        layout_for(size, align)?;
+        if size == 0 {
+            // SAFETY: a zero-length segment at a non-null, aligned address touches no memory.
+            return Ok(unsafe { Segment::from_raw_parts_mut(dangling(align), 0) });
+        }
+        let mut state = self.state.borrow_mut();
+        let start = if size > LARGE {
+            state.large(size, align)?
+        } else {
+            let chunk = state.new_chunk(size.next_multiple_of(GRAIN), align, 0)?;
+            let base = chunk.ptr();
+            let end = base.wrapping_add(chunk.len());
+            let start = end.with_addr((end.addr() - size.next_multiple_of(GRAIN)) & !(align - 1));
+            self.cursor.set(start);
+            self.start.set(base);
+            start
+        };
+        // SAFETY: `start` is the aligned start of `size` fresh zeroed bytes in a block owned by
+        // the arena (new_chunk made room for size + align), handed out once.
+        Ok(unsafe { Segment::from_raw_parts_mut(start, size) })
+    }
+
+    /// Runs `action` when the arena closes, after any actions registered later.
+    pub fn on_close(&self, action: impl FnOnce() + Send + 'static) {
+        self.state
+            .borrow_mut()
+            .cleanups
+            .push(Cleanup::Action(Box::new(action)));
+    }
+
+    /// Keeps `value` alive until the arena closes, and lends it out for as long as the arena is
+    /// borrowed: for a dependency that lifetimes cannot express (a library whose symbols the
+    /// arena's segments point into, a mapping, a buffer C keeps a pointer to).
+    #[allow(clippy::mut_from_ref)] // each call returns a fresh, separately boxed value
+    pub fn keep_alive<T: Send + 'static>(&self, value: T) -> &mut T {
+        let (cleanup, ptr) = Cleanup::raw(value);
+        self.state.borrow_mut().cleanups.push(cleanup);
+        // SAFETY: ptr is a fresh Box allocation that only the arena's close will free; the
+        // returned borrow of `self` ends before that. Nothing else refers to it.
+        unsafe { &mut *ptr }
+    }
+
+    /// Closes the arena: runs the `on_close` actions (last registered first), drops the values it
+    /// keeps alive, and frees all its memory. Dropping the arena does the same.
+    pub fn close(self) {
+        drop(self)
+    }
+}
+
+impl Drop for Arena {
+    fn drop(&mut self) {
+        let state = std::mem::replace(self.state.get_mut(), State::new());
+        block::close(state.cleanups, state.blocks);
+    }
+}
+
+impl std::fmt::Debug for Arena {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let state = self.state.borrow();
+        f.debug_struct("Arena")
+            .field("blocks", &state.blocks.len())
+            .field(
+                "reserved_bytes",
+                &state.blocks.iter().map(Block::len).sum::<usize>(),
+            )
+            .finish_non_exhaustive()
+    }
+}
+
+/// An arena that many threads can allocate from at once (`Sync`), freed as a whole when closed.
+///
+/// Allocation is lock-free within a chunk (one compare-and-swap); taking a new chunk locks.
+/// Closing needs the arena by value, so it cannot happen while any thread still borrows it:
+///
+/// ```
+/// use ffm::{SharedArena, I32};
+/// let arena = SharedArena::new();
+/// std::thread::scope(|s| {
+///     for t in 0..4 {
+///         let arena = &arena;
+///         s.spawn(move || arena.allocate(4, 4).unwrap().set(I32, 0, t));
+///     }
+/// });
+/// arena.close(); // every thread's borrow has ended
+/// ```
+pub struct SharedArena {
+    current: AtomicPtr<ChunkHeader>,
+    state: Mutex<State>,
+}
+
+/// Sits at the start of each shared chunk.
+#[repr(C, align(16))]
+struct ChunkHeader {
+    cursor: AtomicPtr<u8>,
+    end: *mut u8,
+}
+
+const HEADER: usize = size_of::<ChunkHeader>();
+
+impl Default for SharedArena {
+    fn default() -> Self {
+        SharedArena::new()
+    }
+}
+
+// SAFETY: the chunk headers are only read after their Release publication and updated with
+// atomics; the State (blocks, clean-ups) is behind a Mutex and all clean-ups are Send.
+unsafe impl Sync for SharedArena {}
+// SAFETY: the arena owns its blocks and Send clean-ups; see Arena.
+unsafe impl Send for SharedArena {}
+
+impl SharedArena {
+    /// A new, empty shared arena.
+    pub const fn new() -> SharedArena {
+        SharedArena {
+            current: AtomicPtr::new(std::ptr::null_mut()),
+            state: Mutex::new(State::new()),
+        }
+    }
+
+    fn state(&self) -> std::sync::MutexGuard<'_, State> {
+        // The state stays consistent across a panic: each push either happened or not.
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Allocates `size` zero-filled bytes aligned to `align`, from any thread.
+    #[allow(clippy::mut_from_ref)] // each call returns fresh, disjoint memory
+    pub fn allocate(&self, size: usize, align: usize) -> Result<&mut Segment> {
+        layout_for(size, align)?;
+        if size == 0 {
+            // SAFETY: a zero-length segment at a non-null, aligned address touches no memory.
+            return Ok(unsafe { Segment::from_raw_parts_mut(dangling(align), 0) });
+        }
+        if size > LARGE {
+            let start = self.state().large(size, align)?;
+            // SAFETY: a fresh zeroed block of `size` bytes owned by the arena, handed out once.
+            return Ok(unsafe { Segment::from_raw_parts_mut(start, size) });
+        }
+        loop {
+            let chunk = self.current.load(Ordering::Acquire);
+            if !chunk.is_null() {
+                // SAFETY: a non-null `current` points at the header of a chunk that the arena
+                // owns until it is dropped; the Acquire load pairs with the Release store that
+                // published the initialized header.
+                let header = unsafe { &*chunk };
+                let mut cursor = header.cursor.load(Ordering::Relaxed);
+                loop {
+                    let pad = cursor.addr().wrapping_neg() & (align - 1);
+                    let remaining = header.end.addr() - cursor.addr();
+                    if pad > remaining || size > remaining - pad {
+                        break;
+                    }
+                    let start = cursor.wrapping_add(pad);
+                    match header.cursor.compare_exchange_weak(
+                        cursor,
+                        start.wrapping_add(size),
+                        Ordering::Relaxed,
+                        Ordering::Relaxed,
+                    ) {
+                        // SAFETY: the successful CAS moved the cursor past [start, start+size),
+                        // so this range is inside the chunk, zeroed, and handed out exactly once.
+                        Ok(_) => return Ok(unsafe { Segment::from_raw_parts_mut(start, size) }),
+                        Err(now) => cursor = now,
+                    }
+                }
+            }
+            self.refill(chunk, size, align)?;
+        }
+    }
+
+    #[cold]
+    fn refill(&self, full: *mut ChunkHeader, size: usize, align: usize) -> Result<()> {
+        let mut state = self.state();
+        if self.current.load(Ordering::Relaxed) != full {
+            return Ok(()); // another thread refilled first
+        }
+        let chunk = state.new_chunk(size, align, HEADER)?;
+        let header = chunk.ptr().cast::<ChunkHeader>();
+        let data = chunk.ptr().wrapping_add(HEADER);
+        let end = chunk.ptr().wrapping_add(chunk.len());
+        // SAFETY: the chunk is fresh, at least HEADER bytes, aligned to 16 (new_chunk aligns to
+        // at least 16), and not yet visible to other threads.
+        unsafe {
+            header.write(ChunkHeader {
+                cursor: AtomicPtr::new(data),
+                end,
+            })
+        };
+        self.current.store(header, Ordering::Release);
+        Ok(())
+    }
+
+    /// Runs `action` when the arena closes, after any actions registered later.
+    pub fn on_close(&self, action: impl FnOnce() + Send + 'static) {
+        self.state()
+            .cleanups
+            .push(Cleanup::Action(Box::new(action)));
+    }
+
+    /// Keeps `value` alive until the arena closes and lends it to the caller meanwhile.
+    #[allow(clippy::mut_from_ref)] // each call returns a fresh, separately boxed value
+    pub fn keep_alive<T: Send + 'static>(&self, value: T) -> &mut T {
+        let (cleanup, ptr) = Cleanup::raw(value);
+        self.state().cleanups.push(cleanup);
+        // SAFETY: as in Arena::keep_alive.
+        unsafe { &mut *ptr }
+    }
+
+    /// Closes the arena: runs the `on_close` actions, drops kept values, frees all memory.
+    pub fn close(self) {
+        drop(self)
+    }
+}
+
+impl Drop for SharedArena {
+    fn drop(&mut self) {
+        let state = std::mem::replace(
+            self.state.get_mut().unwrap_or_else(PoisonError::into_inner),
+            State::new(),
+        );
+        block::close(state.cleanups, state.blocks);
+    }
+}
+
+impl std::fmt::Debug for SharedArena {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let state = self.state();
+        f.debug_struct("SharedArena")
+            .field("blocks", &state.blocks.len())
+            .finish_non_exhaustive()
+    }
+}

@@ -1,0 +1,91 @@
+//! # ffm — Foreign Function & Memory for Rust
+//!
+//! The ideas of OpenJDK's Project Panama, the Rust way: memory *segments* with spatial bounds
+//! checked on every access and temporal bounds enforced by the borrow checker, *arenas* that
+//! free many segments at once, *layouts* that describe C data with paths and typed accessors.
+//!
+//! ```
+//! use ffm::layout::{PathElement, SequenceLayout, StructLayout};
+//! use ffm::{Arena, SegmentAllocator, I32};
+//!
+//! const POINT: StructLayout =
+//!     StructLayout::new(&[I32.with_name("x").layout(), I32.with_name("y").layout()]);
+//! const POINTS: SequenceLayout = SequenceLayout::new(10, &POINT.layout());
+//!
+//! let arena = Arena::new();
+//! let points = arena.allocate_layout(&POINTS)?;
+//! let y = POINTS.accessor::<i32, 1>(&[PathElement::sequence_free(), PathElement::group("y")])?;
+//! for i in 0..10 {
+//!     y.set(points, [i], i as i32 * 10);
+//! }
+//! assert_eq!(points.get(I32, 28), 30); // [3].y is at byte 28
+//! # Ok::<(), ffm::Error>(())
+//! ```
+//!
+//! | Panama (the seeds)              | ffm                                                        |
+//! |---------------------------------|------------------------------------------------------------|
+//! | `MemorySegment`                 | [`Segment`] (`&Segment`, `&mut Segment`)                   |
+//! | `ResourceScope` / `Arena` (confined) | [`Arena`]                                             |
+//! | shared scope / `Arena.ofShared` | [`SharedArena`]                                            |
+//! | global scope                    | [`Arena::global`]                                          |
+//! | default (implicit) scope        | [`OwnedSegment`]                                           |
+//! | `MemoryAddress`                 | [`Address`], with the unsafe [`Address::reinterpret`]     |
+//! | `ValueLayout.OfInt` …           | [`ValueLayout<i32>`](ValueLayout) ([`I32`] …)              |
+//! | `MemoryLayout`, `StructLayout`… | [`layout::MemoryLayout`], [`layout::StructLayout`] …       |
+//! | `PathElement`                   | [`layout::PathElement`]                                    |
+//! | memory-access `VarHandle`       | [`layout::Accessor`]                                       |
+//! | `SegmentAllocator`              | [`SegmentAllocator`], [`SlicingAllocator`], [`PrefixAllocator`], [`MallocAllocator`] |
+//! | `MemorySegment.map`             | [`MapOptions`], [`Mapping`], [`MappingMut`]                |
+//! | spliterator                     | [`Segment::elements`], `Segment::par_elements` (feature `rayon`) |
+//!
+//! ## Safety model
+//! Safe code cannot read or write outside a segment, use one after its memory is freed, or race
+//! on one: bounds are checked on every access, and lifetimes plus `Send`/`Sync` do the rest at
+//! compile time. The restricted operations of the seeds — giving bounds to a raw address,
+//! mapping a file someone else may change — are `unsafe fn`s that say what the caller vouches
+//! for.
+//!
+//! ## Features
+//! - `rayon`: [`Segment::par_elements`] and `par_elements_mut`.
+#![warn(missing_docs)]
+#![deny(unsafe_op_in_unsafe_fn)]
+
+mod address;
+mod alloc;
+mod arena;
+mod block;
+mod error;
+pub mod layout;
+mod mapped;
+mod owned;
+mod segment;
+
+pub use address::Address;
+pub use alloc::{MallocAllocator, PrefixAllocator, SegmentAllocator, SlicingAllocator};
+pub use arena::{Arena, SharedArena};
+pub use error::{Error, Result, StringError};
+pub use layout::{
+    ADDRESS, ADDRESS_UNALIGNED, BOOL, ByteOrder, Carrier, F32, F32_UNALIGNED, F64, F64_UNALIGNED,
+    I8, I16, I16_UNALIGNED, I32, I32_UNALIGNED, I64, I64_UNALIGNED, ISIZE, MemoryLayout, U8, U16,
+    U16_UNALIGNED, U32, U32_UNALIGNED, U64, U64_UNALIGNED, USIZE, ValueLayout,
+};
+pub use mapped::{Advice, MapOptions, Mapping, MappingMut};
+pub use owned::OwnedSegment;
+pub use segment::{Elements, ElementsMut, Segment};
+
+/// The names most programs need, for `use ffm::prelude::*`: the allocator trait (whose typed
+/// helpers are methods on every arena), the segment and layout types, and the value layouts.
+pub mod prelude {
+    pub use crate::layout::{
+        MemoryLayout, PathElement, SequenceLayout, StructLayout, UnionLayout, ValueLayout,
+    };
+    pub use crate::{
+        ADDRESS, Address, Arena, BOOL, F32, F64, I8, I16, I32, I64, OwnedSegment, Segment,
+        SegmentAllocator, SharedArena, U8, U16, U32, U64, USIZE,
+    };
+}
+
+/// The one door generated code uses into the runtime. Not a public API: it may change in any
+/// release.
+#[doc(hidden)]
+pub mod __private {}
