@@ -371,3 +371,22 @@ impl std::fmt::Debug for SharedArena {
             .finish_non_exhaustive()
     }
 }
+
+/// Something that owns resources until it closes: an arena. Upcall stubs and other values
+/// that must outlive a call live in one, and are borrowed from it for `'a`.
+pub trait Scope<'a>: Copy {
+    /// Keeps `value` until the scope closes; lends it out for `'a`.
+    fn keep<T: Send + 'static>(self, value: T) -> &'a mut T;
+}
+
+impl<'a> Scope<'a> for &'a Arena {
+    fn keep<T: Send + 'static>(self, value: T) -> &'a mut T {
+        self.keep_alive(value)
+    }
+}
+
+impl<'a> Scope<'a> for &'a SharedArena {
+    fn keep<T: Send + 'static>(self, value: T) -> &'a mut T {
+        self.keep_alive(value)
+    }
+}

@@ -160,6 +160,60 @@ pub enum Error {
         reason: StringError,
     },
 
+    /// A library could not be opened.
+    #[error("library `{name}` not found; tried: {}", tried.join("; "))]
+    LibraryNotFound {
+        /// The name or path that was asked for.
+        name: String,
+        /// Every name and path tried, each with the loader's answer.
+        tried: Vec<String>,
+    },
+
+    /// A symbol is not in a library.
+    #[error("symbol `{symbol}` not found in {library}")]
+    SymbolNotFound {
+        /// The symbol's name.
+        symbol: String,
+        /// The library (or lookup) that was searched.
+        library: String,
+    },
+
+    /// A function descriptor, or a linker option, cannot be linked.
+    #[error("invalid function descriptor {descriptor}: {reason}")]
+    InvalidDescriptor {
+        /// The descriptor, printed.
+        descriptor: String,
+        /// What is wrong, naming the offending layout.
+        reason: String,
+    },
+
+    /// A call or a typed view does not match the function descriptor.
+    #[error("{what} does not match {descriptor}: {reason}")]
+    SignatureMismatch {
+        /// What was being checked (`typed view`, `call`, `upcall`).
+        what: &'static str,
+        /// The descriptor, printed.
+        descriptor: String,
+        /// Which argument or return, and the two sides.
+        reason: String,
+    },
+
+    /// A feature that this platform does not support.
+    #[error("unsupported on this platform: {what}")]
+    Unsupported {
+        /// What was asked for.
+        what: String,
+    },
+
+    /// libffi refused to prepare a call interface or closure.
+    #[error("libffi could not prepare {what}: {reason}")]
+    Ffi {
+        /// What was being prepared.
+        what: String,
+        /// libffi's status.
+        reason: String,
+    },
+
     /// A file could not be mapped, flushed or advised.
     #[error("{what}: {source}")]
     Io {

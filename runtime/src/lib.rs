@@ -56,13 +56,14 @@ mod arena;
 mod block;
 mod error;
 pub mod layout;
+pub mod linker;
 mod mapped;
 mod owned;
 mod segment;
 
 pub use address::Address;
 pub use alloc::{MallocAllocator, PrefixAllocator, SegmentAllocator, SlicingAllocator};
-pub use arena::{Arena, SharedArena};
+pub use arena::{Arena, Scope, SharedArena};
 pub use error::{Error, Result, StringError};
 pub use layout::{
     ADDRESS, ADDRESS_UNALIGNED, BOOL, ByteOrder, Carrier, F32, F32_UNALIGNED, F64, F64_UNALIGNED,

@@ -1,0 +1,421 @@
+//! Downcall handles: a prepared libffi call interface for one C function.
+
+use std::ffi::c_void;
+use std::fmt;
+use std::marker::PhantomData;
+use std::sync::Arc;
+
+use libffi::middle::{Cif, Type};
+use libffi::raw;
+
+use super::abi::ffi_type;
+use super::typed::{NativeType, Signature, TypedDowncall};
+use super::value::Value;
+use super::{FunctionDescriptor, Linker, LinkerOptions, Symbol};
+use crate::layout::{LayoutKind, MemoryLayout, ValueKind};
+use crate::{Address, Error, I32, Result, Segment, SegmentAllocator};
+
+/// How a return value comes back.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum RetKind {
+    Void,
+    Scalar(ValueKind),
+    /// A struct or union of this size, written by libffi into the return buffer.
+    Struct(usize),
+}
+
+/// Everything a call needs, prepared once.
+pub(crate) struct Prepared {
+    pub(crate) cif: Cif,
+    pub(crate) code: unsafe extern "C" fn(),
+    pub(crate) descriptor: FunctionDescriptor,
+    pub(crate) name: String,
+    pub(crate) ret: RetKind,
+    pub(crate) capture_errno: bool,
+}
+
+// SAFETY: after preparation the CIF (and the libffi types it points to, which it owns) is only
+// read, by ffi_call, which is thread-safe; the code pointer is a plain function address.
+unsafe impl Send for Prepared {}
+// SAFETY: as above: shared access never mutates.
+unsafe impl Sync for Prepared {}
+
+/// The thread's `errno`.
+#[cfg(target_os = "linux")]
+fn errno_location() -> *mut i32 {
+    unsafe extern "C" {
+        safe fn __errno_location() -> *mut i32;
+    }
+    __errno_location()
+}
+
+#[cfg(not(target_os = "linux"))]
+fn errno_location() -> *mut i32 {
+    unsafe extern "C" {
+        safe fn __error() -> *mut i32;
+    }
+    __error()
+}
+
+impl Prepared {
+    fn new(
+        address: Address,
+        name: &str,
+        descriptor: FunctionDescriptor,
+        options: &LinkerOptions,
+    ) -> Result<Prepared> {
+        descriptor.validate()?;
+        let capture_errno = Linker::check_options(&descriptor, options)?;
+        if address.is_null() {
+            return Err(Error::InvalidDescriptor {
+                descriptor: descriptor.to_string(),
+                reason: format!("the address of `{name}` is null"),
+            });
+        }
+        let args: Vec<Type> = descriptor.argument_layouts().iter().map(ffi_type).collect();
+        let (ret_type, ret) = match descriptor.return_layout() {
+            None => (Type::void(), RetKind::Void),
+            Some(l) => (ffi_type(&l), ret_kind(&l)),
+        };
+        let ffi_error = |e: libffi::low::Error| Error::Ffi {
+            what: format!("a call interface for `{name}` {descriptor}"),
+            reason: format!("{e:?}"),
+        };
+        let cif = match options.variadic_index() {
+            Some(fixed) => Cif::try_new_variadic(args, fixed, ret_type).map_err(ffi_error)?,
+            None => Cif::try_new(args, ret_type).map_err(ffi_error)?,
+        };
+        // SAFETY: a non-null address of a function; the caller of a downcall vouches that it is
+        // the function the descriptor describes, and calls are `unsafe`.
+        let code =
+            unsafe { std::mem::transmute::<*mut u8, unsafe extern "C" fn()>(address.as_mut_ptr()) };
+        Ok(Prepared {
+            cif,
+            code,
+            descriptor,
+            name: name.to_owned(),
+            ret,
+            capture_errno,
+        })
+    }
+
+    /// Calls through libffi.
+    ///
+    /// # Safety
+    /// `args` must hold one pointer per descriptor argument, each to storage of that argument's
+    /// type; `ret` must point to storage for the return (at least 8 bytes for scalars, the
+    /// struct's size rounded up to 16 for structs returned in registers). The C function's own
+    /// requirements must hold.
+    #[inline]
+    pub(crate) unsafe fn raw_call(
+        &self,
+        args: *mut *mut c_void,
+        ret: *mut c_void,
+        state: Option<&mut Segment>,
+    ) {
+        if self.capture_errno {
+            // SAFETY: errno_location returns the calling thread's errno, always valid.
+            unsafe { errno_location().write(0) };
+        }
+        // SAFETY: forwarded contract; the CIF was prepared for exactly these types.
+        unsafe { raw::ffi_call(self.cif.as_raw_ptr(), Some(self.code), ret, args) };
+        if let Some(state) = state {
+            // SAFETY: as above; read right after the call, before any other libc call.
+            let errno = unsafe { errno_location().read() };
+            state.set(I32, 0, errno);
+        }
+    }
+
+    pub(crate) fn check_state(&self, state: Option<&Segment>) -> Result<()> {
+        match (self.capture_errno, state) {
+            (true, Some(s)) => s.check_access(0, 4, 4),
+            (false, None) => Ok(()),
+            (true, None) => Err(self.mismatch(
+                "call",
+                "this handle captures errno: use a *_capturing method".into(),
+            )),
+            (false, Some(_)) => Err(self.mismatch(
+                "call",
+                "this handle captures no call state: link it with capture_call_state(\"errno\")"
+                    .into(),
+            )),
+        }
+    }
+
+    pub(crate) fn mismatch(&self, what: &'static str, reason: String) -> Error {
+        Error::SignatureMismatch {
+            what,
+            descriptor: format!("`{}` {}", self.name, self.descriptor),
+            reason,
+        }
+    }
+}
+
+fn ret_kind(layout: &MemoryLayout) -> RetKind {
+    match layout.kind() {
+        LayoutKind::Value { kind, .. } => RetKind::Scalar(*kind),
+        _ => RetKind::Struct(layout.byte_size()),
+    }
+}
+
+/// A downcall handle: a C function and its descriptor, prepared for calling with dynamic
+/// [`Value`]s, or through a [`typed`](Downcall::typed) view checked once.
+///
+/// It borrows the library the function came from (`'lib`), so the library cannot be unloaded
+/// while the handle exists. It is cheap to clone and can be shared between threads.
+#[derive(Clone)]
+pub struct Downcall<'lib> {
+    pub(crate) inner: Arc<Prepared>,
+    _library: PhantomData<&'lib ()>,
+}
+
+impl fmt::Debug for Downcall<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Downcall({} {})", self.inner.name, self.inner.descriptor)
+    }
+}
+
+impl Linker {
+    /// A downcall handle for `symbol` with signature `descriptor`.
+    ///
+    /// Fails if the descriptor has a layout C cannot pass (see
+    /// [`FunctionDescriptor::validate`]), a variadic argument C would promote, or an unknown
+    /// call state to capture.
+    pub fn downcall<'lib>(
+        &self,
+        symbol: &Symbol<'lib>,
+        descriptor: FunctionDescriptor,
+        options: &LinkerOptions,
+    ) -> Result<Downcall<'lib>> {
+        Ok(Downcall {
+            inner: Arc::new(Prepared::new(
+                symbol.address(),
+                symbol.name(),
+                descriptor,
+                options,
+            )?),
+            _library: PhantomData,
+        })
+    }
+}
+
+/// Storage for one dynamic argument: the register image of a scalar.
+type Slot = u64;
+
+/// Most calls have few arguments: their slots live on the stack.
+const INLINE_ARGS: usize = 16;
+
+impl<'lib> Downcall<'lib> {
+    /// The descriptor the handle was made with.
+    pub fn descriptor(&self) -> &FunctionDescriptor {
+        &self.inner.descriptor
+    }
+
+    /// The function's address.
+    pub fn address(&self) -> Address {
+        Address::from_ptr(self.inner.code as *const u8)
+    }
+
+    /// The function's name.
+    pub fn name(&self) -> &str {
+        &self.inner.name
+    }
+
+    /// A typed view of this handle: arguments `S` (a tuple of [`NativeType`]s) and return `R`,
+    /// checked against the descriptor here, once, so calls through it check nothing.
+    ///
+    /// [`NativeType`]: super::NativeType
+    pub fn typed<S: Signature, R: NativeType>(&self) -> Result<TypedDowncall<'lib, S, R>> {
+        TypedDowncall::new(self.inner.clone())
+    }
+
+    fn check_args(&self, args: &[Value<'_>]) -> Result<()> {
+        let layouts = self.inner.descriptor.argument_layouts();
+        if args.len() != layouts.len() {
+            return Err(self.inner.mismatch(
+                "call",
+                format!(
+                    "{} argument(s) given, {} declared",
+                    args.len(),
+                    layouts.len()
+                ),
+            ));
+        }
+        for (i, (v, l)) in args.iter().zip(layouts).enumerate() {
+            if !v.fits(l) {
+                return Err(self.inner.mismatch(
+                    "call",
+                    format!("argument #{i} is {}, declared {l}", v.type_name()),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// Calls with dynamic arguments; for functions that return a scalar or nothing.
+    ///
+    /// Each argument is checked against the descriptor (kind, and size for structs).
+    ///
+    /// # Safety
+    /// The descriptor must match the C function, and the function's requirements on its
+    /// arguments (valid pointers, terminated strings, …) must hold.
+    pub unsafe fn call(&self, args: &[Value<'_>]) -> Result<Value<'static>> {
+        // SAFETY: forwarded.
+        unsafe { self.invoke(args, None, None) }
+    }
+
+    /// Calls, writing `errno` into `state` (a segment of [`Linker::capture_state_layout`])
+    /// right after the call. The handle must have been made with
+    /// `capture_call_state("errno")`.
+    ///
+    /// # Safety
+    /// As for [`call`](Self::call).
+    pub unsafe fn call_capturing(
+        &self,
+        state: &mut Segment,
+        args: &[Value<'_>],
+    ) -> Result<Value<'static>> {
+        // SAFETY: forwarded.
+        unsafe { self.invoke(args, None, Some(state)) }
+    }
+
+    /// Calls a function that may return a struct by value: the struct is written into memory
+    /// from `allocator` and returned as [`Value::Struct`].
+    ///
+    /// # Safety
+    /// As for [`call`](Self::call).
+    pub unsafe fn call_in<'a>(
+        &self,
+        allocator: impl SegmentAllocator<'a>,
+        args: &[Value<'_>],
+    ) -> Result<Value<'a>> {
+        // SAFETY: forwarded.
+        unsafe { self.call_in_capturing_opt(allocator, None, args) }
+    }
+
+    /// [`call_in`](Self::call_in) and [`call_capturing`](Self::call_capturing) together.
+    ///
+    /// # Safety
+    /// As for [`call`](Self::call).
+    pub unsafe fn call_in_capturing<'a>(
+        &self,
+        allocator: impl SegmentAllocator<'a>,
+        state: &mut Segment,
+        args: &[Value<'_>],
+    ) -> Result<Value<'a>> {
+        // SAFETY: forwarded.
+        unsafe { self.call_in_capturing_opt(allocator, Some(state), args) }
+    }
+
+    unsafe fn call_in_capturing_opt<'a>(
+        &self,
+        allocator: impl SegmentAllocator<'a>,
+        state: Option<&mut Segment>,
+        args: &[Value<'_>],
+    ) -> Result<Value<'a>> {
+        match self.inner.ret {
+            RetKind::Struct(_) => {
+                let layout = self
+                    .inner
+                    .descriptor
+                    .return_layout()
+                    .expect("struct return");
+                let seg = allocator.allocate_layout(&layout)?;
+                // SAFETY: forwarded.
+                unsafe { self.invoke(args, Some(&mut *seg), state)? };
+                Ok(Value::Struct(seg))
+            }
+            // SAFETY: forwarded.
+            _ => unsafe { self.invoke(args, None, state) },
+        }
+    }
+
+    unsafe fn invoke(
+        &self,
+        args: &[Value<'_>],
+        ret_struct: Option<&mut Segment>,
+        state: Option<&mut Segment>,
+    ) -> Result<Value<'static>> {
+        self.check_args(args)?;
+        self.inner.check_state(state.as_deref())?;
+        if matches!(self.inner.ret, RetKind::Struct(_)) && ret_struct.is_none() {
+            return Err(self.inner.mismatch(
+                "call",
+                "the function returns a struct by value: use call_in with an allocator".into(),
+            ));
+        }
+        let n = args.len();
+        let mut inline_slots = [0 as Slot; INLINE_ARGS];
+        let mut inline_ptrs = [std::ptr::null_mut::<c_void>(); INLINE_ARGS];
+        let mut heap_slots;
+        let mut heap_ptrs;
+        let (slots, ptrs): (&mut [Slot], &mut [*mut c_void]) = if n <= INLINE_ARGS {
+            (&mut inline_slots[..n], &mut inline_ptrs[..n])
+        } else {
+            heap_slots = vec![0 as Slot; n];
+            heap_ptrs = vec![std::ptr::null_mut::<c_void>(); n];
+            (&mut heap_slots, &mut heap_ptrs)
+        };
+        for (i, v) in args.iter().enumerate() {
+            ptrs[i] = match v {
+                // libffi reads a struct argument from its bytes, which the borrow keeps alive.
+                Value::Struct(s) => s.as_ptr() as *mut c_void,
+                scalar => {
+                    slots[i] = scalar.bits();
+                    &mut slots[i] as *mut Slot as *mut c_void
+                }
+            };
+        }
+        let mut ret_buf = [0u64; 4];
+        match (self.inner.ret, ret_struct) {
+            (RetKind::Struct(size), Some(seg)) => {
+                if size > 16 {
+                    // Returned in memory: libffi passes the segment as the hidden pointer and
+                    // the callee writes exactly `size` bytes.
+                    // SAFETY: forwarded; `seg` is `size` writable bytes.
+                    unsafe {
+                        self.inner
+                            .raw_call(ptrs.as_mut_ptr(), seg.as_mut_ptr().cast(), state)
+                    };
+                } else {
+                    // Returned in registers: libffi may store whole registers, so go through a
+                    // 32-byte buffer and copy the struct's bytes.
+                    // SAFETY: forwarded; ret_buf holds two registers' worth and more.
+                    unsafe {
+                        self.inner
+                            .raw_call(ptrs.as_mut_ptr(), ret_buf.as_mut_ptr().cast(), state)
+                    };
+                    seg.as_bytes_mut()
+                        .copy_from_slice(&ret_bytes(&ret_buf)[..size]);
+                }
+                Ok(Value::Void)
+            }
+            (RetKind::Void, _) => {
+                // SAFETY: forwarded; a void function writes no return value.
+                unsafe {
+                    self.inner
+                        .raw_call(ptrs.as_mut_ptr(), ret_buf.as_mut_ptr().cast(), state)
+                };
+                Ok(Value::Void)
+            }
+            (RetKind::Scalar(kind), _) => {
+                // SAFETY: forwarded; libffi writes a full ffi_arg (8 bytes) for integers.
+                unsafe {
+                    self.inner
+                        .raw_call(ptrs.as_mut_ptr(), ret_buf.as_mut_ptr().cast(), state)
+                };
+                // SAFETY: ret_buf is 32 initialized bytes; narrow integers are in the low bytes.
+                Ok(unsafe { Value::read(kind, ret_buf.as_ptr().cast()) })
+            }
+            (RetKind::Struct(_), None) => unreachable!("checked above"),
+        }
+    }
+}
+
+pub(crate) fn ret_bytes(words: &[u64; 4]) -> [u8; 32] {
+    let mut out = [0u8; 32];
+    for (chunk, w) in out.chunks_exact_mut(8).zip(words) {
+        chunk.copy_from_slice(&w.to_ne_bytes());
+    }
+    out
+}

@@ -1,0 +1,433 @@
+//! Typed downcalls: a handle viewed through Rust types, checked once against its descriptor.
+
+use std::ffi::c_void;
+use std::fmt;
+use std::marker::PhantomData;
+use std::sync::Arc;
+
+use super::downcall::{Prepared, RetKind, ret_bytes};
+use super::value::Addressable;
+use crate::layout::{LayoutKind, MemoryLayout};
+use crate::{Address, Carrier, Result, Segment, SegmentAllocator};
+
+mod sealed {
+    pub trait Sealed {}
+}
+
+/// A Rust type that stands for one C argument or return type in a typed view: the integers,
+/// `f32`, `f64`, `bool`, [`Address`] (any pointer), [`ByValue`] (a struct or union by value),
+/// and `()` (a `void` return).
+pub trait NativeType: sealed::Sealed + 'static {
+    /// Whether this type can carry `layout`.
+    #[doc(hidden)]
+    fn accepts(layout: &MemoryLayout) -> bool;
+    /// The name used in mismatch messages.
+    #[doc(hidden)]
+    const NAME: &'static str;
+    /// Whether the argument's storage is its bytes (structs) rather than a register image.
+    #[doc(hidden)]
+    const BY_VALUE: bool = false;
+}
+
+/// The typed-view stand-in for a struct or union passed or returned by value. Pass a
+/// `&Segment` holding its bytes; a struct return comes back in memory from an allocator.
+#[derive(Debug, Clone, Copy)]
+pub enum ByValue {}
+
+impl sealed::Sealed for ByValue {}
+impl NativeType for ByValue {
+    fn accepts(layout: &MemoryLayout) -> bool {
+        matches!(layout.kind(), LayoutKind::Struct(_) | LayoutKind::Union(_))
+    }
+    const NAME: &'static str = "ByValue";
+    const BY_VALUE: bool = true;
+}
+
+macro_rules! scalar_native {
+    ($($t:ty),*) => {$(
+        impl sealed::Sealed for $t {}
+        impl NativeType for $t {
+            fn accepts(layout: &MemoryLayout) -> bool {
+                layout.value_kind() == Some(<$t as Carrier>::KIND)
+            }
+            const NAME: &'static str = stringify!($t);
+        }
+        // SAFETY: the register image of the value is its bits, zero-extended.
+        unsafe impl IntoArg<$t> for $t {
+            #[inline(always)]
+            fn into_raw(self) -> u64 {
+                Scalar::to_bits(self)
+            }
+        }
+        // SAFETY: libffi writes a full ffi_arg for integers and the value's bytes for floats,
+        // always in the low bytes of the buffer (little-endian targets).
+        unsafe impl NativeReturn for $t {
+            #[inline(always)]
+            fn from_raw(buf: &[u64; 4]) -> Self {
+                Scalar::from_bits(buf[0])
+            }
+        }
+    )*};
+}
+
+/// Bits of a scalar, zero-extended to 64.
+trait Scalar: Sized {
+    fn to_bits(self) -> u64;
+    fn from_bits(bits: u64) -> Self;
+}
+
+macro_rules! int_scalar {
+    ($($t:ty : $u:ty),*) => {$(
+        impl Scalar for $t {
+            #[inline(always)]
+            fn to_bits(self) -> u64 { self as $u as u64 }
+            #[inline(always)]
+            fn from_bits(bits: u64) -> Self { bits as $u as $t }
+        }
+    )*};
+}
+int_scalar!(i8: u8, u8: u8, i16: u16, u16: u16, i32: u32, u32: u32, i64: u64, u64: u64,
+            isize: usize, usize: usize);
+
+impl Scalar for f32 {
+    fn to_bits(self) -> u64 {
+        f32::to_bits(self) as u64
+    }
+    fn from_bits(bits: u64) -> Self {
+        f32::from_bits(bits as u32)
+    }
+}
+impl Scalar for f64 {
+    fn to_bits(self) -> u64 {
+        f64::to_bits(self)
+    }
+    fn from_bits(bits: u64) -> Self {
+        f64::from_bits(bits)
+    }
+}
+impl Scalar for bool {
+    fn to_bits(self) -> u64 {
+        self as u64
+    }
+    fn from_bits(bits: u64) -> Self {
+        bits as u8 != 0
+    }
+}
+impl Scalar for Address {
+    fn to_bits(self) -> u64 {
+        self.addr() as u64
+    }
+    fn from_bits(bits: u64) -> Self {
+        Address::from_mut_ptr(std::ptr::with_exposed_provenance_mut::<u8>(bits as usize))
+    }
+}
+
+scalar_native!(
+    i8, u8, i16, u16, i32, u32, i64, u64, isize, usize, f32, f64, bool, Address
+);
+
+impl sealed::Sealed for () {}
+impl NativeType for () {
+    fn accepts(_layout: &MemoryLayout) -> bool {
+        false
+    }
+    const NAME: &'static str = "()";
+}
+// SAFETY: nothing is read.
+unsafe impl NativeReturn for () {
+    fn from_raw(_buf: &[u64; 4]) -> Self {}
+}
+
+/// A Rust value that can be passed where a typed view declares `T`: `T` itself for scalars,
+/// and for [`Address`] anything [`Addressable`] (a borrow of a segment, a `&CStr`, a raw
+/// pointer, an upcall stub, [`Address::NULL`]); for [`ByValue`], a `&Segment`.
+///
+/// # Safety
+/// `into_raw` must return the register image of a scalar, or for `T::BY_VALUE` the address of
+/// bytes that stay valid while `self` is borrowed.
+pub unsafe trait IntoArg<T: NativeType> {
+    /// The argument's raw form.
+    #[doc(hidden)]
+    fn into_raw(self) -> u64;
+}
+
+// SAFETY: the register image of a pointer is its address; the borrow `&'a A` keeps the pointee
+// alive for the call expression.
+unsafe impl<A: Addressable + ?Sized> IntoArg<Address> for &A {
+    #[inline(always)]
+    fn into_raw(self) -> u64 {
+        self.address().addr() as u64
+    }
+}
+// SAFETY: as above.
+unsafe impl<T> IntoArg<Address> for *const T {
+    #[inline(always)]
+    fn into_raw(self) -> u64 {
+        self.addr() as u64
+    }
+}
+// SAFETY: as above.
+unsafe impl<T> IntoArg<Address> for *mut T {
+    #[inline(always)]
+    fn into_raw(self) -> u64 {
+        self.addr() as u64
+    }
+}
+// SAFETY: the bytes of the segment, kept alive by the borrow for the call expression.
+unsafe impl IntoArg<ByValue> for &Segment {
+    #[inline(always)]
+    fn into_raw(self) -> u64 {
+        self.as_ptr().addr() as u64
+    }
+}
+// SAFETY: as above.
+unsafe impl IntoArg<ByValue> for &mut Segment {
+    #[inline(always)]
+    fn into_raw(self) -> u64 {
+        self.as_ptr().addr() as u64
+    }
+}
+
+/// A return type of a typed view: scalars, [`Address`] and `()`.
+///
+/// # Safety
+/// `from_raw` must read the value from libffi's return buffer as libffi writes it.
+pub unsafe trait NativeReturn: NativeType {
+    /// Reads the value.
+    #[doc(hidden)]
+    fn from_raw(buf: &[u64; 4]) -> Self;
+}
+
+/// The argument types of a typed view: a tuple of [`NativeType`]s, `()` to `(A, …, P)`.
+pub trait Signature: 'static {
+    /// The number of arguments.
+    const LEN: usize;
+    /// Checks each position against `layouts`; on mismatch, the position and Rust type name.
+    #[doc(hidden)]
+    fn check(layouts: &[MemoryLayout]) -> std::result::Result<(), (usize, &'static str)>;
+}
+
+/// Values that can be passed for a [`Signature`]: a tuple whose elements each implement
+/// [`IntoArg`] for the corresponding type.
+pub trait IntoArgs<S: Signature> {
+    /// Lowers the arguments into slots and calls `f` with libffi's argument pointer array.
+    #[doc(hidden)]
+    fn with_raw<R>(self, f: impl FnOnce(*mut *mut c_void) -> R) -> R;
+}
+
+#[inline(always)]
+fn arg_ptr<T: NativeType>(slot: &mut u64) -> *mut c_void {
+    if T::BY_VALUE {
+        std::ptr::with_exposed_provenance_mut(*slot as usize)
+    } else {
+        slot as *mut u64 as *mut c_void
+    }
+}
+
+macro_rules! signature {
+    ($len:expr; $($n:tt $S:ident $T:ident),*) => {
+        impl<$($S: NativeType),*> Signature for ($($S,)*) {
+            const LEN: usize = $len;
+            #[allow(unused_variables)]
+            fn check(layouts: &[MemoryLayout]) -> std::result::Result<(), (usize, &'static str)> {
+                $(
+                    if !$S::accepts(&layouts[$n]) {
+                        return Err(($n, $S::NAME));
+                    }
+                )*
+                Ok(())
+            }
+        }
+
+        impl<$($S: NativeType, $T: IntoArg<$S>),*> IntoArgs<($($S,)*)> for ($($T,)*) {
+            #[inline(always)]
+            #[allow(unused_mut, unused_variables, clippy::unused_unit)]
+            fn with_raw<R>(self, f: impl FnOnce(*mut *mut c_void) -> R) -> R {
+                let mut slots: [u64; $len] = [$(self.$n.into_raw()),*];
+                let mut ptrs: [*mut c_void; $len] = [$(arg_ptr::<$S>(&mut slots[$n])),*];
+                f(ptrs.as_mut_ptr())
+            }
+        }
+    };
+}
+
+signature!(0;);
+signature!(1; 0 A TA);
+signature!(2; 0 A TA, 1 B TB);
+signature!(3; 0 A TA, 1 B TB, 2 C TC);
+signature!(4; 0 A TA, 1 B TB, 2 C TC, 3 D TD);
+signature!(5; 0 A TA, 1 B TB, 2 C TC, 3 D TD, 4 E TE);
+signature!(6; 0 A TA, 1 B TB, 2 C TC, 3 D TD, 4 E TE, 5 F TF);
+signature!(7; 0 A TA, 1 B TB, 2 C TC, 3 D TD, 4 E TE, 5 F TF, 6 G TG);
+signature!(8; 0 A TA, 1 B TB, 2 C TC, 3 D TD, 4 E TE, 5 F TF, 6 G TG, 7 H TH);
+signature!(9; 0 A TA, 1 B TB, 2 C TC, 3 D TD, 4 E TE, 5 F TF, 6 G TG, 7 H TH, 8 I TI);
+signature!(10; 0 A TA, 1 B TB, 2 C TC, 3 D TD, 4 E TE, 5 F TF, 6 G TG, 7 H TH, 8 I TI, 9 J TJ);
+signature!(11; 0 A TA, 1 B TB, 2 C TC, 3 D TD, 4 E TE, 5 F TF, 6 G TG, 7 H TH, 8 I TI, 9 J TJ, 10 K TK);
+signature!(12; 0 A TA, 1 B TB, 2 C TC, 3 D TD, 4 E TE, 5 F TF, 6 G TG, 7 H TH, 8 I TI, 9 J TJ, 10 K TK, 11 L TL);
+signature!(13; 0 A TA, 1 B TB, 2 C TC, 3 D TD, 4 E TE, 5 F TF, 6 G TG, 7 H TH, 8 I TI, 9 J TJ, 10 K TK, 11 L TL, 12 M TM);
+signature!(14; 0 A TA, 1 B TB, 2 C TC, 3 D TD, 4 E TE, 5 F TF, 6 G TG, 7 H TH, 8 I TI, 9 J TJ, 10 K TK, 11 L TL, 12 M TM, 13 N TN);
+signature!(15; 0 A TA, 1 B TB, 2 C TC, 3 D TD, 4 E TE, 5 F TF, 6 G TG, 7 H TH, 8 I TI, 9 J TJ, 10 K TK, 11 L TL, 12 M TM, 13 N TN, 14 O TO);
+signature!(16; 0 A TA, 1 B TB, 2 C TC, 3 D TD, 4 E TE, 5 F TF, 6 G TG, 7 H TH, 8 I TI, 9 J TJ, 10 K TK, 11 L TL, 12 M TM, 13 N TN, 14 O TO, 15 P TP);
+
+/// Variance and auto traits of a typed view: it maps `S` to `R`, and borrows the library.
+type TypedMarker<'lib, S, R> = (fn(S) -> R, &'lib ());
+
+/// A downcall handle viewed through Rust types: arguments `S` (a tuple), return `R`. Made by
+/// [`Downcall::typed`](super::Downcall::typed), which checks the types against the descriptor
+/// once; a call lowers the arguments into a stack array and goes straight to libffi.
+pub struct TypedDowncall<'lib, S, R> {
+    inner: Arc<Prepared>,
+    _types: PhantomData<TypedMarker<'lib, S, R>>,
+}
+
+impl<S, R> Clone for TypedDowncall<'_, S, R> {
+    fn clone(&self) -> Self {
+        TypedDowncall {
+            inner: self.inner.clone(),
+            _types: PhantomData,
+        }
+    }
+}
+
+impl<S, R> fmt::Debug for TypedDowncall<'_, S, R> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "TypedDowncall({} {})",
+            self.inner.name, self.inner.descriptor
+        )
+    }
+}
+
+#[cold]
+#[track_caller]
+fn capture_needed(name: &str) -> ! {
+    panic!("`{name}` was linked with capture_call_state: call it with call_capturing")
+}
+
+fn return_matches<R: NativeType>(ret: Option<&MemoryLayout>) -> bool {
+    match ret {
+        None => std::any::TypeId::of::<R>() == std::any::TypeId::of::<()>(),
+        Some(l) => R::accepts(l),
+    }
+}
+
+impl<'lib, S: Signature, R: NativeType> TypedDowncall<'lib, S, R> {
+    pub(crate) fn new(inner: Arc<Prepared>) -> Result<Self> {
+        let layouts = inner.descriptor.argument_layouts();
+        if layouts.len() != S::LEN {
+            return Err(inner.mismatch(
+                "typed view",
+                format!(
+                    "the Rust signature has {} argument(s), the descriptor {}",
+                    S::LEN,
+                    layouts.len()
+                ),
+            ));
+        }
+        if let Err((i, name)) = S::check(layouts) {
+            return Err(inner.mismatch(
+                "typed view",
+                format!(
+                    "argument #{i} is declared {}, but the Rust type is {name}",
+                    layouts[i]
+                ),
+            ));
+        }
+        let ret = inner.descriptor.return_layout();
+        if !return_matches::<R>(ret.as_ref()) {
+            return Err(inner.mismatch(
+                "typed view",
+                format!(
+                    "the return is declared {}, but the Rust type is {}",
+                    ret.map_or("void".to_string(), |l| l.to_string()),
+                    R::NAME
+                ),
+            ));
+        }
+        Ok(TypedDowncall {
+            inner,
+            _types: PhantomData,
+        })
+    }
+
+    /// The function's address.
+    pub fn address(&self) -> Address {
+        Address::from_ptr(self.inner.code as *const u8)
+    }
+}
+
+impl<S: Signature, R: NativeReturn> TypedDowncall<'_, S, R> {
+    /// Calls the function.
+    ///
+    /// # Safety
+    /// The descriptor must match the C function, and the function's requirements on its
+    /// arguments must hold.
+    #[inline]
+    ///
+    /// # Panics
+    /// If the handle captures call state: use [`call_capturing`](Self::call_capturing).
+    pub unsafe fn call(&self, args: impl IntoArgs<S>) -> R {
+        if self.inner.capture_errno {
+            capture_needed(&self.inner.name);
+        }
+        let mut ret = [0u64; 4];
+        // SAFETY: the signature was checked against the descriptor, so each pointer points to
+        // storage of the declared type; ret is 32 bytes. The rest is the caller's contract.
+        args.with_raw(|ptrs| unsafe { self.inner.raw_call(ptrs, ret.as_mut_ptr().cast(), None) });
+        R::from_raw(&ret)
+    }
+
+    /// Calls the function and writes `errno` into `state` (see
+    /// [`LinkerOptions::capture_call_state`](super::LinkerOptions::capture_call_state)).
+    ///
+    /// # Safety
+    /// As for [`call`](Self::call).
+    pub unsafe fn call_capturing(&self, state: &mut Segment, args: impl IntoArgs<S>) -> Result<R> {
+        self.inner.check_state(Some(state))?;
+        let mut ret = [0u64; 4];
+        // SAFETY: as in call.
+        args.with_raw(|ptrs| unsafe {
+            self.inner
+                .raw_call(ptrs, ret.as_mut_ptr().cast(), Some(state))
+        });
+        Ok(R::from_raw(&ret))
+    }
+}
+
+impl<S: Signature> TypedDowncall<'_, S, ByValue> {
+    /// Calls a function that returns a struct by value; the struct is written into memory from
+    /// `allocator`.
+    ///
+    /// # Safety
+    /// As for [`call`](Self::call).
+    pub unsafe fn call_in<'a>(
+        &self,
+        allocator: impl SegmentAllocator<'a>,
+        args: impl IntoArgs<S>,
+    ) -> Result<&'a mut Segment> {
+        let RetKind::Struct(size) = self.inner.ret else {
+            unreachable!("the typed view checked the struct return")
+        };
+        let layout = self
+            .inner
+            .descriptor
+            .return_layout()
+            .expect("struct return");
+        let seg = allocator.allocate_layout(&layout)?;
+        if size > 16 {
+            // SAFETY: as in call; the segment is the hidden return pointer, `size` bytes.
+            args.with_raw(|ptrs| unsafe {
+                self.inner.raw_call(ptrs, seg.as_mut_ptr().cast(), None)
+            });
+        } else {
+            let mut ret = [0u64; 4];
+            // SAFETY: as in call; registers are stored into the 32-byte buffer.
+            args.with_raw(|ptrs| unsafe {
+                self.inner.raw_call(ptrs, ret.as_mut_ptr().cast(), None)
+            });
+            seg.as_bytes_mut().copy_from_slice(&ret_bytes(&ret)[..size]);
+        }
+        Ok(seg)
+    }
+}

@@ -1,0 +1,315 @@
+//! Dynamic values for downcalls and upcalls, and the `Addressable` trait for pointer arguments.
+
+use std::ffi::CStr;
+use std::marker::PhantomData;
+
+use crate::layout::{LayoutKind, MemoryLayout, ValueKind};
+use crate::{Address, OwnedSegment, Segment};
+
+/// Anything that has an address and can be passed where C expects a pointer: segments,
+/// addresses, raw pointers, C strings, symbols, upcall stubs.
+///
+/// Passing a borrow of it to a call keeps it alive (and, for a segment, its arena open) for the
+/// whole call.
+pub trait Addressable {
+    /// The address C receives.
+    fn address(&self) -> Address;
+}
+
+impl Addressable for Segment {
+    fn address(&self) -> Address {
+        Segment::address(self)
+    }
+}
+
+impl Addressable for OwnedSegment {
+    fn address(&self) -> Address {
+        Segment::address(self)
+    }
+}
+
+impl Addressable for Address {
+    fn address(&self) -> Address {
+        *self
+    }
+}
+
+impl Addressable for CStr {
+    fn address(&self) -> Address {
+        Address::from_ptr(self.as_ptr())
+    }
+}
+
+impl<T> Addressable for *const T {
+    fn address(&self) -> Address {
+        Address::from_ptr(*self)
+    }
+}
+
+impl<T> Addressable for *mut T {
+    fn address(&self) -> Address {
+        Address::from_mut_ptr(*self)
+    }
+}
+
+impl<T: Addressable + ?Sized> Addressable for &T {
+    fn address(&self) -> Address {
+        (**self).address()
+    }
+}
+
+impl<T: Addressable + ?Sized> Addressable for &mut T {
+    fn address(&self) -> Address {
+        (**self).address()
+    }
+}
+
+/// A pointer argument that keeps whatever it points into borrowed for `'a`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Ptr<'a> {
+    address: Address,
+    _borrow: PhantomData<&'a ()>,
+}
+
+impl<'a> Ptr<'a> {
+    /// A pointer to `target`, borrowing it for `'a`.
+    pub fn to<A: Addressable + ?Sized>(target: &'a A) -> Ptr<'a> {
+        Ptr {
+            address: target.address(),
+            _borrow: PhantomData,
+        }
+    }
+
+    /// The address.
+    pub fn address(self) -> Address {
+        self.address
+    }
+}
+
+impl Ptr<'static> {
+    /// A pointer from a raw address, borrowing nothing.
+    pub const fn raw(address: Address) -> Ptr<'static> {
+        Ptr {
+            address,
+            _borrow: PhantomData,
+        }
+    }
+
+    /// The null pointer.
+    pub const NULL: Ptr<'static> = Ptr::raw(Address::NULL);
+}
+
+/// A C value of any type, for the dynamic call path: the argument of a downcall, the return of
+/// one, and the arguments and return of a dynamic upcall.
+#[derive(Clone, Copy, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum Value<'a> {
+    /// No value (the return of a `void` function).
+    Void,
+    /// `signed char`.
+    I8(i8),
+    /// `unsigned char`.
+    U8(u8),
+    /// `short`.
+    I16(i16),
+    /// `unsigned short`.
+    U16(u16),
+    /// `int`.
+    I32(i32),
+    /// `unsigned int`.
+    U32(u32),
+    /// `long long` (and `long` on LP64).
+    I64(i64),
+    /// `unsigned long long`.
+    U64(u64),
+    /// `ssize_t`.
+    Isize(isize),
+    /// `size_t`.
+    Usize(usize),
+    /// `float`.
+    F32(f32),
+    /// `double`.
+    F64(f64),
+    /// `_Bool`.
+    Bool(bool),
+    /// Any pointer.
+    Pointer(Ptr<'a>),
+    /// A struct or union passed by value: its bytes.
+    Struct(&'a Segment),
+}
+
+impl<'a> Value<'a> {
+    /// A pointer argument to `target`, borrowing it for the call.
+    pub fn pointer<A: Addressable + ?Sized>(target: &'a A) -> Value<'a> {
+        Value::Pointer(Ptr::to(target))
+    }
+
+    /// A pointer argument from a raw address.
+    pub fn address(address: Address) -> Value<'static> {
+        Value::Pointer(Ptr::raw(address))
+    }
+
+    /// The null pointer.
+    pub const NULL: Value<'static> = Value::Pointer(Ptr::NULL);
+
+    /// The value's kind, or `None` for `Void` and structs.
+    pub fn kind(&self) -> Option<ValueKind> {
+        Some(match self {
+            Value::Void | Value::Struct(_) => return None,
+            Value::I8(_) => ValueKind::I8,
+            Value::U8(_) => ValueKind::U8,
+            Value::I16(_) => ValueKind::I16,
+            Value::U16(_) => ValueKind::U16,
+            Value::I32(_) => ValueKind::I32,
+            Value::U32(_) => ValueKind::U32,
+            Value::I64(_) => ValueKind::I64,
+            Value::U64(_) => ValueKind::U64,
+            Value::Isize(_) => ValueKind::Isize,
+            Value::Usize(_) => ValueKind::Usize,
+            Value::F32(_) => ValueKind::F32,
+            Value::F64(_) => ValueKind::F64,
+            Value::Bool(_) => ValueKind::Bool,
+            Value::Pointer(_) => ValueKind::Address,
+        })
+    }
+
+    /// Describes the value's type for messages.
+    pub(crate) fn type_name(&self) -> String {
+        match self {
+            Value::Void => "void".into(),
+            Value::Struct(s) => format!("a {}-byte struct", s.len()),
+            v => v.kind().map(ValueKind::name).unwrap_or("?").into(),
+        }
+    }
+
+    /// Whether this value can be passed as `layout`.
+    pub(crate) fn fits(&self, layout: &MemoryLayout) -> bool {
+        match (self, layout.kind()) {
+            (Value::Struct(s), LayoutKind::Struct(_) | LayoutKind::Union(_)) => {
+                s.len() == layout.byte_size()
+            }
+            (v, LayoutKind::Value { kind, .. }) => v.kind() == Some(*kind),
+            _ => false,
+        }
+    }
+
+    /// The integer, widened, if this is any integer or `bool`.
+    pub fn as_i64(&self) -> Option<i64> {
+        Some(match *self {
+            Value::I8(v) => v.into(),
+            Value::U8(v) => v.into(),
+            Value::I16(v) => v.into(),
+            Value::U16(v) => v.into(),
+            Value::I32(v) => v.into(),
+            Value::U32(v) => v.into(),
+            Value::I64(v) => v,
+            Value::U64(v) => v as i64,
+            Value::Isize(v) => v as i64,
+            Value::Usize(v) => v as i64,
+            Value::Bool(v) => v.into(),
+            _ => return None,
+        })
+    }
+
+    /// The floating-point value, if this is `F32` or `F64`.
+    pub fn as_f64(&self) -> Option<f64> {
+        match *self {
+            Value::F32(v) => Some(v.into()),
+            Value::F64(v) => Some(v),
+            _ => None,
+        }
+    }
+
+    /// The address, if this is a pointer.
+    pub fn as_address(&self) -> Option<Address> {
+        match *self {
+            Value::Pointer(p) => Some(p.address()),
+            _ => None,
+        }
+    }
+
+    /// The bytes, if this is a struct.
+    pub fn as_struct(&self) -> Option<&'a Segment> {
+        match *self {
+            Value::Struct(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The raw register image of a scalar (low bytes hold the value), for libffi.
+    pub(crate) fn bits(&self) -> u64 {
+        match *self {
+            Value::I8(v) => v as u8 as u64,
+            Value::U8(v) => v as u64,
+            Value::I16(v) => v as u16 as u64,
+            Value::U16(v) => v as u64,
+            Value::I32(v) => v as u32 as u64,
+            Value::U32(v) => v as u64,
+            Value::I64(v) => v as u64,
+            Value::U64(v) => v,
+            Value::Isize(v) => v as u64,
+            Value::Usize(v) => v as u64,
+            Value::F32(v) => v.to_bits() as u64,
+            Value::F64(v) => v.to_bits(),
+            Value::Bool(v) => v as u64,
+            Value::Pointer(p) => p.address().addr() as u64,
+            Value::Void | Value::Struct(_) => 0,
+        }
+    }
+
+    /// Reads a scalar of `kind` from libffi's return or argument storage.
+    ///
+    /// # Safety
+    /// `ptr` must be readable for the kind's size.
+    pub(crate) unsafe fn read(kind: ValueKind, ptr: *const u8) -> Value<'static> {
+        use crate::layout::{ByteOrder, Carrier};
+        const N: ByteOrder = ByteOrder::NATIVE;
+        // SAFETY: (all arms) forwarded caller contract; reads are unaligned.
+        unsafe {
+            match kind {
+                ValueKind::I8 => Value::I8(i8::read(ptr, N)),
+                ValueKind::U8 => Value::U8(u8::read(ptr, N)),
+                ValueKind::I16 => Value::I16(i16::read(ptr, N)),
+                ValueKind::U16 => Value::U16(u16::read(ptr, N)),
+                ValueKind::I32 => Value::I32(i32::read(ptr, N)),
+                ValueKind::U32 => Value::U32(u32::read(ptr, N)),
+                ValueKind::I64 => Value::I64(i64::read(ptr, N)),
+                ValueKind::U64 => Value::U64(u64::read(ptr, N)),
+                ValueKind::Isize => Value::Isize(isize::read(ptr, N)),
+                ValueKind::Usize => Value::Usize(usize::read(ptr, N)),
+                ValueKind::F32 => Value::F32(f32::read(ptr, N)),
+                ValueKind::F64 => Value::F64(f64::read(ptr, N)),
+                ValueKind::Bool => Value::Bool(bool::read(ptr, N)),
+                ValueKind::Address => Value::Pointer(Ptr::raw(<Address as Carrier>::read(ptr, N))),
+            }
+        }
+    }
+}
+
+macro_rules! value_from {
+    ($($t:ty => $v:ident),*) => {$(
+        impl From<$t> for Value<'_> {
+            fn from(v: $t) -> Self {
+                Value::$v(v)
+            }
+        }
+    )*};
+}
+
+value_from!(i8 => I8, u8 => U8, i16 => I16, u16 => U16, i32 => I32, u32 => U32, i64 => I64,
+            u64 => U64, isize => Isize, usize => Usize, f32 => F32, f64 => F64, bool => Bool);
+
+impl From<Address> for Value<'_> {
+    fn from(a: Address) -> Self {
+        Value::Pointer(Ptr {
+            address: a,
+            _borrow: PhantomData,
+        })
+    }
+}
+
+impl<'a> From<Ptr<'a>> for Value<'a> {
+    fn from(p: Ptr<'a>) -> Self {
+        Value::Pointer(p)
+    }
+}
