@@ -178,6 +178,24 @@ pub enum Error {
         library: String,
     },
 
+    /// The libraries of a generated binding could not be opened.
+    #[error("the libraries {library} could not be opened: {reason}")]
+    LibraryUnavailable {
+        /// The libraries, as the binding names them.
+        library: String,
+        /// Why.
+        reason: String,
+    },
+
+    /// An eager check of a binding found symbols missing from its libraries.
+    #[error("{} symbol(s) missing from {library}: {}", symbols.len(), symbols.join(", "))]
+    MissingSymbols {
+        /// The libraries searched.
+        library: String,
+        /// Every missing symbol.
+        symbols: Vec<String>,
+    },
+
     /// A function descriptor, or a linker option, cannot be linked.
     #[error("invalid function descriptor {descriptor}: {reason}")]
     InvalidDescriptor {

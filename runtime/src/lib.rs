@@ -86,7 +86,6 @@ pub mod prelude {
     };
 }
 
-/// The one door generated code uses into the runtime. Not a public API: it may change in any
-/// release.
 #[doc(hidden)]
-pub mod __private {}
+#[path = "private.rs"]
+pub mod __private;

@@ -67,3 +67,8 @@ BL_EXPORT int bl_cmp_i32(const void *a, const void *b) {
     int y = *(const int *)b;
     return (x > y) - (x < y);
 }
+
+/* Returns v + 1: the C callback for the C-to-C baseline of bl_call_cb. */
+BL_EXPORT int bl_inc(int v) {
+    return v + 1;
+}

@@ -164,6 +164,18 @@ impl MemoryLayout {
         Ok(self)
     }
 
+    /// The same layout with alignment `align`, even below a group's member alignments: the
+    /// layout of a member of a C packed struct, which C places at any offset. For bindings;
+    /// prefer [`with_byte_alignment`](Self::with_byte_alignment).
+    ///
+    /// # Panics
+    /// If `align` is not a power of two.
+    pub const fn with_alignment_unchecked(mut self, align: usize) -> Self {
+        assert!(is_pow2(align), "alignment must be a power of two");
+        self.align = align;
+        self
+    }
+
     /// Whether this is a value layout.
     pub const fn is_value(&self) -> bool {
         matches!(self.kind, LayoutKind::Value { .. })
@@ -300,6 +312,16 @@ macro_rules! typed_layout {
             /// The same layout named `name`.
             pub const fn with_name(self, name: &'static str) -> Self {
                 $name(self.0.with_name(name))
+            }
+
+            /// Size in bytes (usable in `const`, unlike the `Deref` to [`MemoryLayout`]).
+            pub const fn byte_size(&self) -> usize {
+                self.0.size
+            }
+
+            /// Alignment in bytes (usable in `const`).
+            pub const fn byte_alignment(&self) -> usize {
+                self.0.align
             }
 
             /// The same layout aligned to `align` bytes.

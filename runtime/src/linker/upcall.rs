@@ -10,12 +10,13 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use libffi::middle::{Cif, Type};
 use libffi::raw;
 
+use super::Native;
 use super::abi::ffi_type;
 use super::downcall::RetKind;
-use super::typed::{IntoArg, NativeType};
+use super::typed::IntoArg;
 use super::value::{Addressable, Value};
 use super::{FunctionDescriptor, Linker};
-use crate::layout::{ByteOrder, Carrier, LayoutKind, MemoryLayout, ValueKind, ValueLayout};
+use crate::layout::{LayoutKind, MemoryLayout, ValueKind};
 use crate::{Address, Error, Result, Scope, Segment};
 
 /// A C function pointer that calls a Rust closure, valid for `'a` (the borrow of the arena
@@ -271,8 +272,8 @@ impl Linker {
     }
 
     /// An upcall stub that calls a typed closure `f: Fn(A, B, …) -> R` whose arguments and
-    /// result are scalars or [`Address`]es. The descriptor is derived from the types (each with
-    /// its natural layout), so nothing can disagree.
+    /// result are [`Native`] types. The descriptor is derived from the types' layouts, so
+    /// nothing can disagree.
     ///
     /// ```
     /// use ffm::linker::Linker;
@@ -302,8 +303,9 @@ impl Linker {
     }
 }
 
-/// A closure usable as a typed upcall: `Fn(A, …) -> R` for up to 8 arguments, each a scalar
-/// or [`Address`], returning a scalar, an [`Address`] or `()`.
+/// A closure usable as a typed upcall: `Fn(A, …) -> R` for up to 8 arguments, each
+/// [`Native`] (scalars, pointers, [`Address`], generated structs by value), returning a
+/// `Native` value or `()`.
 pub trait UpcallFn<S, R>: Send + Sync + Sized + 'static {
     /// The descriptor derived from the argument and return types.
     #[doc(hidden)]
@@ -319,8 +321,9 @@ struct Typed<F> {
     name: String,
 }
 
-/// A return type of a typed upcall: the scalars, [`Address`] and `()`.
-pub trait UpcallReturn: NativeType {
+/// A return type of a typed upcall: any [`Native`] type (scalars, pointers, generated
+/// structs by value), or `()`.
+pub trait UpcallReturn: 'static {
     /// The return layout (`None` for `void`).
     #[doc(hidden)]
     const LAYOUT: Option<MemoryLayout>;
@@ -337,26 +340,21 @@ impl UpcallReturn for () {
     unsafe fn write(self, _ret: *mut c_void) {}
 }
 
-macro_rules! upcall_return {
-    ($($t:ty),*) => {$(
-        impl UpcallReturn for $t {
-            const LAYOUT: Option<MemoryLayout> = Some(ValueLayout::<$t>::NATURAL.layout());
-            unsafe fn write(self, ret: *mut c_void) {
+impl<T: Native> UpcallReturn for T {
+    const LAYOUT: Option<MemoryLayout> = Some(T::LAYOUT);
+    unsafe fn write(self, ret: *mut c_void) {
+        match T::LAYOUT.kind() {
+            LayoutKind::Value { kind, .. } => {
                 let mut bits = [0u8; 8];
-                // SAFETY: 8 writable bytes hold any carrier.
-                unsafe { Carrier::write(self, bits.as_mut_ptr(), ByteOrder::NATIVE) };
+                // SAFETY: a scalar Native is at most 8 bytes.
+                unsafe { std::ptr::write_unaligned(bits.as_mut_ptr().cast::<T>(), self) };
                 // SAFETY: forwarded.
-                unsafe { write_ret(<$t as Carrier>::KIND, u64::from_ne_bytes(bits), ret) }
+                unsafe { write_ret(*kind, u64::from_ne_bytes(bits), ret) }
             }
+            // SAFETY: libffi's return storage for a struct holds its bytes.
+            _ => unsafe { std::ptr::write_unaligned(ret.cast::<T>(), self) },
         }
-    )*};
-}
-upcall_return!(
-    i8, u8, i16, u16, i32, u32, i64, u64, isize, usize, f32, f64, bool, Address
-);
-
-fn natural<T: Carrier>() -> MemoryLayout {
-    ValueLayout::<T>::NATURAL.layout()
+    }
 }
 
 macro_rules! upcall_fn {
@@ -365,10 +363,10 @@ macro_rules! upcall_fn {
         where
             F: Fn($($A),*) -> R + Send + Sync + 'static,
             R: UpcallReturn,
-            $($A: Carrier + NativeType,)*
+            $($A: Native,)*
         {
             fn descriptor() -> FunctionDescriptor {
-                let args = [$(natural::<$A>()),*];
+                let args = [$($A::LAYOUT),*];
                 match R::LAYOUT {
                     Some(r) => FunctionDescriptor::of(r, &args),
                     None => FunctionDescriptor::void(&args),
@@ -385,7 +383,7 @@ macro_rules! upcall_fn {
                 ) where
                     F: Fn($($A),*) -> R + Send + Sync + 'static,
                     R: UpcallReturn,
-                    $($A: Carrier,)*
+                    $($A: Native,)*
                 {
                     // SAFETY: `user` is the Typed<F> boxed in the ClosureHandle of this closure.
                     let data = unsafe { &*user.cast::<Typed<F>>() };
@@ -393,7 +391,7 @@ macro_rules! upcall_fn {
                     // the descriptor (derived from these very types) declares.
                     #[allow(unused_unsafe)]
                     let result = catch_unwind(AssertUnwindSafe(|| unsafe {
-                        (data.f)($($A::read((*args.add($n)).cast::<u8>(), ByteOrder::NATIVE)),*)
+                        (data.f)($(std::ptr::read_unaligned((*args.add($n)).cast::<$A>())),*)
                     }));
                     match result {
                         // SAFETY: libffi's return storage for R.

@@ -1,0 +1,298 @@
+//! Functions and globals: wrappers that bind their symbol on first use (or link it) and call
+//! through a typed function pointer; a module per item with its descriptor and address.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::names::{Ctx, docs, fn_pointer_type, ident, layout, return_type, rust_type};
+use crate::ir::{Binding, ExternBlock, Function, Global, Item, Type};
+
+pub(crate) fn emit(item: &Item, block: &ExternBlock, cx: Ctx<'_>) -> TokenStream {
+    let k = cx.krate;
+    let handle = ident(&item.name);
+    let doc = docs(&item.docs);
+    let mut out = TokenStream::new();
+    match &block.binding {
+        Binding::Runtime(libraries) => {
+            let symbols = block
+                .functions
+                .iter()
+                .map(|f| &f.symbol)
+                .chain(block.globals.iter().map(|g| &g.symbol));
+            let where_ = if libraries.is_empty() {
+                "the default lookup (the running process, libc, libm)".to_string()
+            } else {
+                libraries
+                    .iter()
+                    .map(|l| format!("`{l}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            let handle_doc = format!(
+                " The libraries these bindings load on first use: {where_}. `{}.check()` resolves every symbol now and reports all that are missing.",
+                item.name
+            );
+            out.extend(quote! {
+                #doc
+                #[doc = #handle_doc]
+                pub static #handle: #k::__private::ForeignLibrary =
+                    #k::__private::ForeignLibrary::new(&[#(#libraries),*], &[#(#symbols),*]);
+            });
+        }
+        Binding::Link(lib) => {
+            let decls = block.functions.iter().map(|f| {
+                let link = link_ident(&f.name);
+                let symbol = &f.symbol;
+                let params = f.sig.params.iter().map(|p| {
+                    let n = ident(&p.name);
+                    let t = rust_type(&p.ty, cx);
+                    quote!(#n: #t)
+                });
+                let dots = f.sig.variadic.then(|| quote!(, ...));
+                let ret = return_type(&f.sig.ret, cx);
+                quote! {
+                    #[link_name = #symbol]
+                    fn #link(#(#params),* #dots) #ret;
+                }
+            });
+            let globals = block.globals.iter().map(|g| {
+                let link = link_ident(&g.name);
+                let symbol = &g.symbol;
+                let t = rust_type(&g.ty, cx);
+                quote! {
+                    #[link_name = #symbol]
+                    static mut #link: #t;
+                }
+            });
+            out.extend(quote! {
+                #[link(name = #lib)]
+                #[allow(non_snake_case, non_upper_case_globals, clippy::missing_safety_doc)]
+                unsafe extern "C" {
+                    #(#decls)*
+                    #(#globals)*
+                }
+            });
+        }
+    }
+    for f in &block.functions {
+        out.extend(function(f, &item.name, &block.binding, cx));
+    }
+    for g in &block.globals {
+        out.extend(global(g, &item.name, &block.binding, cx));
+    }
+    out
+}
+
+fn link_ident(name: &str) -> proc_macro2::Ident {
+    format_ident!("__ffm_link_{}", name)
+}
+
+/// Whether a parameter of this type is passed through `impl Addressable`.
+fn is_pointer(ty: &Type) -> bool {
+    matches!(ty, Type::Pointer { .. })
+}
+
+fn function(f: &Function, handle: &str, binding: &Binding, cx: Ctx<'_>) -> TokenStream {
+    let k = cx.krate;
+    let name = ident(&f.name);
+    let symbol = &f.symbol;
+    let handle = ident(handle);
+    let mut doc_lines = f.docs.clone();
+    if !f.safe {
+        if !doc_lines.is_empty() {
+            doc_lines.push(String::new());
+        }
+        doc_lines.push("# Safety".into());
+        doc_lines.push(
+            "A call into C: the caller upholds the C function's contract (valid pointers, terminated strings, lifetimes)."
+                .into(),
+        );
+    }
+    let doc = docs(&doc_lines);
+
+    // Wrapper parameters: pointers as `impl Addressable`, everything else as its Rust type.
+    let fixed = &f.sig.params;
+    let wrapper_params = fixed.iter().map(|p| {
+        let n = ident(&p.name);
+        if is_pointer(&p.ty) {
+            quote!(#n: impl #k::__private::Addressable)
+        } else {
+            let t = rust_type(&p.ty, cx);
+            quote!(#n: #t)
+        }
+    });
+    let lowered: Vec<TokenStream> = fixed
+        .iter()
+        .map(|p| {
+            let n = ident(&p.name);
+            match &p.ty {
+                Type::Pointer { mutable: true, .. } => {
+                    quote!(#k::__private::Addressable::address(&#n).as_mut_ptr())
+                }
+                Type::Pointer { mutable: false, .. } => {
+                    quote!(#k::__private::Addressable::address(&#n).as_ptr())
+                }
+                _ => quote!(#n),
+            }
+        })
+        .collect();
+    let fixed_types: Vec<TokenStream> = fixed.iter().map(|p| rust_type(&p.ty, cx)).collect();
+    let ret = return_type(&f.sig.ret, cx);
+    let ret_value = super::names::return_value_type(&f.sig.ret, cx);
+    let fn_type = fn_pointer_type(&f.sig, cx);
+    let unsafety = (!f.safe).then(|| quote!(unsafe));
+
+    let address_expr = match binding {
+        Binding::Runtime(_) => quote!({
+            static SLOT: #k::__private::FnSlot = #k::__private::FnSlot::new();
+            SLOT.get(&#handle, #symbol)
+        }),
+        Binding::Link(_) => {
+            let link = link_ident(&f.name);
+            quote!((#link as *const ::core::ffi::c_void))
+        }
+    };
+
+    let (generics, var_param, call) = if f.sig.variadic {
+        (
+            quote!(<V: #k::__private::VarArgs<(#(#fixed_types,)*)>>),
+            quote!(, args: V),
+            quote! {
+                let f = #address_expr;
+                // SAFETY: the symbol is the C-variadic function this binding declares, with
+                // these fixed parameters; the rest of the contract is the caller's.
+                unsafe { #k::__private::VarArgs::call::<#ret_value>(args, f, (#(#lowered,)*)) }
+            },
+        )
+    } else {
+        (
+            quote!(),
+            quote!(),
+            quote! {
+                // SAFETY: the symbol is the C function this binding declares, so it has this
+                // signature.
+                let f: #fn_type = unsafe { ::core::mem::transmute(#address_expr) };
+                // SAFETY: the caller upholds the C function's contract.
+                unsafe { f(#(#lowered),*) }
+            },
+        )
+    };
+
+    let layouts: Vec<TokenStream> = fixed.iter().map(|p| layout(&p.ty, cx.child())).collect();
+    let ret_layout = match &f.sig.ret {
+        Type::Void => quote!(None),
+        t => {
+            let l = layout(t, cx.child());
+            quote!(Some(#l))
+        }
+    };
+    let mod_doc = format!(
+        " The descriptor and address of [`{}`](fn@{}).",
+        f.name, f.name
+    );
+    let desc_doc = if f.sig.variadic {
+        " The descriptor of the fixed parameters (the function is variadic)."
+    } else {
+        " The function's descriptor."
+    };
+    let address_body = match binding {
+        Binding::Runtime(_) => quote!(super::#handle.resolve(#symbol)),
+        Binding::Link(_) => {
+            let link = link_ident(&f.name);
+            quote!(Ok(#k::Address::from_ptr(super::#link as *const u8)))
+        }
+    };
+
+    quote! {
+        #doc
+        #[inline]
+        #[allow(non_snake_case, clippy::too_many_arguments, clippy::undocumented_unsafe_blocks)]
+        pub #unsafety fn #name #generics(#(#wrapper_params),* #var_param) #ret {
+            #call
+        }
+
+        #[doc = #mod_doc]
+        #[allow(non_snake_case)]
+        pub mod #name {
+            #[doc = #desc_doc]
+            pub const DESCRIPTOR: #k::__private::FunctionDescriptor =
+                #k::__private::FunctionDescriptor::new(#ret_layout, &[#(#layouts),*]);
+
+            /// The function's address, binding it now if need be.
+            pub fn address() -> #k::Result<#k::Address> {
+                #address_body
+            }
+        }
+    }
+}
+
+fn global(g: &Global, handle: &str, binding: &Binding, cx: Ctx<'_>) -> TokenStream {
+    let k = cx.krate;
+    let name = ident(&g.name);
+    let symbol = &g.symbol;
+    let handle = ident(handle);
+    let child = cx.child();
+    let ty = rust_type(&g.ty, child);
+    let doc = docs(&g.docs);
+    let address_body = match binding {
+        Binding::Runtime(_) => quote!(super::#handle.resolve(#symbol)),
+        Binding::Link(_) => {
+            let link = link_ident(&g.name);
+            quote!(Ok(#k::Address::from_ptr(&raw const super::#link)))
+        }
+    };
+    let setter = (!g.constant).then(|| {
+        quote! {
+            /// Writes the global.
+            ///
+            /// # Safety
+            /// No other thread (nor C code) may access the global meanwhile.
+            ///
+            /// # Panics
+            /// If the symbol cannot be found.
+            pub unsafe fn set(value: #ty) {
+                let p = address().unwrap_or_else(|e| panic!("ffm: {}", e)).as_mut_ptr::<#ty>();
+                // SAFETY: the symbol is a global of this type; exclusive access is the caller's
+                // promise.
+                unsafe { p.write(value) }
+            }
+        }
+    });
+    quote! {
+        #doc
+        #[allow(non_snake_case, non_upper_case_globals, clippy::undocumented_unsafe_blocks)]
+        pub mod #name {
+            /// The global's address.
+            pub fn address() -> #k::Result<#k::Address> {
+                #address_body
+            }
+
+            /// Reads the global.
+            ///
+            /// # Safety
+            /// No other thread (nor C code) may write the global meanwhile, and it must hold a
+            /// valid value of its type.
+            ///
+            /// # Panics
+            /// If the symbol cannot be found.
+            pub unsafe fn get() -> #ty {
+                let p = address().unwrap_or_else(|e| panic!("ffm: {}", e)).as_ptr::<#ty>();
+                // SAFETY: the symbol is a global of this type; the rest is the caller's promise.
+                unsafe { p.read() }
+            }
+
+            #setter
+
+            /// The global's memory, as a segment of its size.
+            ///
+            /// # Safety
+            /// For as long as the segment is used, nothing else may access the global.
+            pub unsafe fn segment() -> #k::Result<&'static mut #k::Segment> {
+                let a = address()?;
+                // SAFETY: the global's bytes, live for the program (the library is never
+                // unloaded); exclusivity is the caller's promise.
+                Ok(unsafe { a.reinterpret_mut(::core::mem::size_of::<#ty>()) })
+            }
+        }
+    }
+}

@@ -1,0 +1,462 @@
+//! Linker benchmarks: each row measures, in the same run, the direct call through the same
+//! `dlsym` pointer, raw libffi (a prepared CIF, arguments by pointer), and ffm's dynamic
+//! (`Value`) and typed paths. The callees are the project's `benchlib.c` (built `-O2`).
+
+use std::ffi::c_void;
+use std::hint::black_box;
+use std::time::Duration;
+
+use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
+use ffm::layout::StructLayout;
+use ffm::linker::{
+    ByValue, FunctionDescriptor, Library, Linker, LinkerOptions, SymbolLookup, Value,
+};
+use ffm::prelude::*;
+use libffi::middle::{Cif, Closure, CodePtr, Type, arg};
+
+fn lib() -> &'static Library {
+    static LIB: std::sync::OnceLock<Library> = std::sync::OnceLock::new();
+    LIB.get_or_init(|| Library::open(ffm_tests::BENCHLIB).expect("benchlib"))
+}
+
+fn sym(name: &str) -> *const c_void {
+    lib().find_or_error(name).unwrap().address().as_ptr()
+}
+
+fn handle(name: &str, desc: FunctionDescriptor) -> ffm::linker::Downcall<'static> {
+    Linker::native()
+        .downcall(
+            &lib().find_or_error(name).unwrap(),
+            desc,
+            &LinkerOptions::new(),
+        )
+        .unwrap()
+}
+
+const POINT: StructLayout = StructLayout::new(&[I32.layout(), I32.layout()]);
+const BIG: StructLayout =
+    StructLayout::new(&[F64.layout(), F64.layout(), F64.layout(), F64.layout()]);
+
+#[repr(C)]
+#[derive(Clone, Copy)]
+struct Point {
+    x: i32,
+    y: i32,
+}
+
+#[repr(C)]
+#[derive(Clone, Copy)]
+struct Big {
+    a: f64,
+    b: f64,
+    c: f64,
+    d: f64,
+}
+
+fn downcalls(c: &mut Criterion) {
+    let arena = Arena::new();
+
+    // noop()
+    {
+        let p = sym("bl_noop");
+        // SAFETY: bl_noop is `void bl_noop(void)`.
+        let direct: extern "C" fn() = unsafe { std::mem::transmute(p) };
+        let cif = Cif::new(std::iter::empty::<Type>(), Type::void());
+        let h = handle("bl_noop", FunctionDescriptor::void(&[]));
+        let typed = h.typed::<(), ()>().unwrap();
+        let mut g = c.benchmark_group("noop");
+        g.bench_function("direct", |b| b.iter(|| black_box(direct)()));
+        // SAFETY: the CIF matches bl_noop.
+        g.bench_function("raw_libffi", |b| {
+            b.iter(|| {
+                // SAFETY: the descriptor (or CIF) matches the benchmark function.
+                unsafe { cif.call::<()>(CodePtr(p as *mut _), &[]) }
+            })
+        });
+        // SAFETY: the descriptor matches.
+        g.bench_function("ffm_dynamic", |b| {
+            b.iter(|| {
+                {
+                    // SAFETY: the descriptor (or CIF) matches the benchmark function.
+                    unsafe { h.call(&[]) }
+                }
+                .unwrap()
+            })
+        });
+        // SAFETY: the descriptor matches.
+        g.bench_function("ffm_typed", |b| {
+            b.iter(|| {
+                // SAFETY: the descriptor (or CIF) matches the benchmark function.
+                unsafe { typed.call(()) }
+            })
+        });
+        g.finish();
+    }
+
+    // add(int, int)
+    {
+        let p = sym("bl_add");
+        // SAFETY: bl_add is `int bl_add(int, int)`.
+        let direct: extern "C" fn(i32, i32) -> i32 = unsafe { std::mem::transmute(p) };
+        let cif = Cif::new([Type::i32(), Type::i32()], Type::i32());
+        let h = handle(
+            "bl_add",
+            FunctionDescriptor::of(I32, &[I32.layout(), I32.layout()]),
+        );
+        let typed = h.typed::<(i32, i32), i32>().unwrap();
+        let mut g = c.benchmark_group("add");
+        g.bench_function("direct", |b| {
+            b.iter(|| black_box(direct)(black_box(1), black_box(2)))
+        });
+        g.bench_function("raw_libffi", |b| {
+            b.iter(|| {
+                let (x, y) = (black_box(1i32), black_box(2i32));
+                // SAFETY: the CIF matches bl_add.
+                unsafe { cif.call::<i32>(CodePtr(p as *mut _), &[arg(&x), arg(&y)]) }
+            })
+        });
+        g.bench_function("ffm_dynamic", |b| {
+            b.iter(|| {
+                // SAFETY: the descriptor matches.
+                let r = unsafe { h.call(&[Value::I32(black_box(1)), Value::I32(black_box(2))]) };
+                r.unwrap()
+            })
+        });
+        // SAFETY: the descriptor matches.
+        g.bench_function("ffm_typed", |b| {
+            b.iter(|| {
+                // SAFETY: the descriptor (or CIF) matches the benchmark function.
+                unsafe { typed.call((black_box(1), black_box(2))) }
+            })
+        });
+        g.finish();
+    }
+
+    // mix6(int, long, double, float, char*, long)
+    {
+        let p = sym("bl_mix6");
+        type Mix6 = extern "C" fn(i32, i64, f64, f32, *const u8, i64) -> i64;
+        // SAFETY: bl_mix6 has this signature.
+        let direct: Mix6 = unsafe { std::mem::transmute(p) };
+        let cif = Cif::new(
+            [
+                Type::i32(),
+                Type::i64(),
+                Type::f64(),
+                Type::f32(),
+                Type::pointer(),
+                Type::i64(),
+            ],
+            Type::i64(),
+        );
+        let h = handle(
+            "bl_mix6",
+            FunctionDescriptor::of(
+                I64,
+                &[
+                    I32.layout(),
+                    I64.layout(),
+                    F64.layout(),
+                    F32.layout(),
+                    ADDRESS.layout(),
+                    I64.layout(),
+                ],
+            ),
+        );
+        let typed = h
+            .typed::<(i32, i64, f64, f32, Address, i64), i64>()
+            .unwrap();
+        let text = arena.allocate_str("x").unwrap();
+        let tp = text.as_ptr();
+        let mut g = c.benchmark_group("mix6");
+        g.bench_function("direct", |b| {
+            b.iter(|| black_box(direct)(black_box(1), 2, 3.0, 4.0, black_box(tp), 6))
+        });
+        g.bench_function("raw_libffi", |b| {
+            b.iter(|| {
+                let (a, bb, cc, d, e, f) =
+                    (black_box(1i32), 2i64, 3.0f64, 4.0f32, black_box(tp), 6i64);
+                // SAFETY: the CIF matches bl_mix6.
+                unsafe {
+                    cif.call::<i64>(
+                        CodePtr(p as *mut _),
+                        &[arg(&a), arg(&bb), arg(&cc), arg(&d), arg(&e), arg(&f)],
+                    )
+                }
+            })
+        });
+        g.bench_function("ffm_dynamic", |b| {
+            b.iter(|| {
+                // SAFETY: the descriptor matches; `text` is a C string.
+                unsafe {
+                    h.call(&[
+                        Value::I32(black_box(1)),
+                        Value::I64(2),
+                        Value::F64(3.0),
+                        Value::F32(4.0),
+                        Value::pointer(&*text),
+                        Value::I64(6),
+                    ])
+                }
+                .unwrap()
+            })
+        });
+        g.bench_function("ffm_typed", |b| {
+            // SAFETY: the descriptor matches; `text` is a C string.
+            b.iter(|| {
+                // SAFETY: the descriptor (or CIF) matches the benchmark function.
+                unsafe { typed.call((black_box(1), 2i64, 3.0, 4.0f32, &*text, 6i64)) }
+            })
+        });
+        g.finish();
+    }
+
+    // 8-byte struct by value, in registers both ways
+    {
+        let p = sym("bl_point_add");
+        // SAFETY: bl_point_add has this signature.
+        let direct: extern "C" fn(Point, Point) -> Point = unsafe { std::mem::transmute(p) };
+        let pt = || Type::structure([Type::i32(), Type::i32()]);
+        let cif = Cif::new([pt(), pt()], pt());
+        let h = handle(
+            "bl_point_add",
+            FunctionDescriptor::of(POINT, &[POINT.layout(), POINT.layout()]),
+        );
+        let typed = h.typed::<(ByValue, ByValue), ByValue>().unwrap();
+        let a = arena.allocate_from(I32, &[1, 2]).unwrap();
+        let bseg = arena.allocate_from(I32, &[3, 4]).unwrap();
+        let (pa, pb) = (Point { x: 1, y: 2 }, Point { x: 3, y: 4 });
+        let mut scratch_buf = [0u64; 4];
+        let mut g = c.benchmark_group("struct8");
+        g.bench_function("direct", |b| {
+            b.iter(|| black_box(direct)(black_box(pa), pb))
+        });
+        g.bench_function("raw_libffi", |b| {
+            b.iter(|| {
+                let (x, y) = (black_box(pa), pb);
+                // SAFETY: the CIF matches bl_point_add.
+                unsafe { cif.call::<Point>(CodePtr(p as *mut _), &[arg(&x), arg(&y)]) }
+            })
+        });
+        let scratch = ffm::PrefixAllocator::new(Segment::of_mut_slice(&mut scratch_buf));
+        let mut scratch = scratch;
+        g.bench_function("ffm_dynamic", |b| {
+            b.iter(|| {
+                // SAFETY: the descriptor matches.
+                let r = unsafe {
+                    h.call_in(
+                        &mut scratch,
+                        &[Value::Struct(black_box(&*a)), Value::Struct(&*bseg)],
+                    )
+                };
+                black_box(r.unwrap().as_struct().unwrap().get(I32, 0))
+            })
+        });
+        let mut scratch_buf2 = [0u64; 4];
+        let mut scratch2 = ffm::PrefixAllocator::new(Segment::of_mut_slice(&mut scratch_buf2));
+        g.bench_function("ffm_typed", |b| {
+            b.iter(|| {
+                // SAFETY: the descriptor matches.
+                let r = unsafe { typed.call_in(&mut scratch2, (black_box(&*a), &*bseg)) };
+                black_box(r.unwrap().get(I32, 0))
+            })
+        });
+        g.finish();
+    }
+
+    // 32-byte struct by value, in memory both ways
+    {
+        let p = sym("bl_big_scale");
+        // SAFETY: bl_big_scale has this signature.
+        let direct: extern "C" fn(Big, f64) -> Big = unsafe { std::mem::transmute(p) };
+        let bt = || Type::structure([Type::f64(), Type::f64(), Type::f64(), Type::f64()]);
+        let cif = Cif::new([bt(), Type::f64()], bt());
+        let h = handle(
+            "bl_big_scale",
+            FunctionDescriptor::of(BIG, &[BIG.layout(), F64.layout()]),
+        );
+        let typed = h.typed::<(ByValue, f64), ByValue>().unwrap();
+        let v = arena.allocate_from(F64, &[1.0, 2.0, 3.0, 4.0]).unwrap();
+        let big = Big {
+            a: 1.0,
+            b: 2.0,
+            c: 3.0,
+            d: 4.0,
+        };
+        let mut g = c.benchmark_group("struct32");
+        g.bench_function("direct", |b| {
+            b.iter(|| black_box(direct)(black_box(big), 2.0))
+        });
+        g.bench_function("raw_libffi", |b| {
+            b.iter(|| {
+                let (x, k) = (black_box(big), 2.0f64);
+                // SAFETY: the CIF matches bl_big_scale.
+                unsafe { cif.call::<Big>(CodePtr(p as *mut _), &[arg(&x), arg(&k)]) }
+            })
+        });
+        let mut buf = [0u64; 8];
+        let mut scratch = ffm::PrefixAllocator::new(Segment::of_mut_slice(&mut buf));
+        g.bench_function("ffm_dynamic", |b| {
+            b.iter(|| {
+                // SAFETY: the descriptor matches.
+                let r = unsafe {
+                    h.call_in(
+                        &mut scratch,
+                        &[Value::Struct(black_box(&*v)), Value::F64(2.0)],
+                    )
+                };
+                black_box(r.unwrap().as_struct().unwrap().get(F64, 0))
+            })
+        });
+        let mut buf2 = [0u64; 8];
+        let mut scratch2 = ffm::PrefixAllocator::new(Segment::of_mut_slice(&mut buf2));
+        g.bench_function("ffm_typed", |b| {
+            b.iter(|| {
+                // SAFETY: the descriptor matches.
+                let r = unsafe { typed.call_in(&mut scratch2, (black_box(&*v), 2.0)) };
+                black_box(r.unwrap().get(F64, 0))
+            })
+        });
+        g.finish();
+    }
+}
+
+extern "C" fn rust_inc(v: i32) -> i32 {
+    v + 1
+}
+
+unsafe extern "C" fn libffi_inc(
+    _cif: &libffi::low::ffi_cif,
+    result: &mut libffi::low::ffi_arg,
+    args: *const *const c_void,
+    _user: &(),
+) {
+    // SAFETY: libffi passes one pointer to an int.
+    let v = unsafe { *(*args).cast::<i32>() };
+    *result = (v + 1) as i64 as libffi::low::ffi_arg;
+}
+
+unsafe extern "C" fn libffi_cmp(
+    _cif: &libffi::low::ffi_cif,
+    result: &mut libffi::low::ffi_arg,
+    args: *const *const c_void,
+    _user: &(),
+) {
+    // SAFETY: libffi passes two pointers to pointers to ints of the array.
+    let (x, y) = unsafe {
+        let a = *(*args).cast::<*const i32>();
+        let b = *(*args.add(1)).cast::<*const i32>();
+        (*a, *b)
+    };
+    *result = (x.cmp(&y) as i32) as i64 as libffi::low::ffi_arg;
+}
+
+unsafe extern "C" {
+    fn qsort(base: *mut c_void, n: usize, size: usize, cmp: *const c_void);
+}
+
+fn upcalls(c: &mut Criterion) {
+    let arena = Arena::new();
+    let linker = Linker::native();
+    let p = sym("bl_call_cb");
+    // SAFETY: bl_call_cb is `int bl_call_cb(int (*)(int), int)`.
+    let call_cb: extern "C" fn(*const c_void, i32) -> i32 = unsafe { std::mem::transmute(p) };
+    let unit = ();
+    let raw_closure = Closure::new(Cif::new([Type::i32()], Type::i32()), libffi_inc, &unit);
+    let dynamic = linker
+        .upcall(
+            &arena,
+            FunctionDescriptor::of(I32, &[I32.layout()]),
+            |args, _| Value::I32(args[0].as_i64().unwrap() as i32 + 1),
+        )
+        .unwrap();
+    let typed = linker.upcall_typed(&arena, |v: i32| v + 1).unwrap();
+    let c_inc = sym("bl_inc");
+    let mut g = c.benchmark_group("upcall_x1000");
+    g.bench_function("c_to_c", |b| b.iter(|| call_cb(black_box(c_inc), 1000)));
+    g.bench_function("direct_rust_fn", |b| {
+        b.iter(|| call_cb(black_box(rust_inc as *const c_void), 1000))
+    });
+    g.bench_function("raw_libffi", |b| {
+        b.iter(|| call_cb(black_box(*raw_closure.code_ptr() as *const c_void), 1000))
+    });
+    g.bench_function("ffm_dynamic", |b| {
+        b.iter(|| call_cb(black_box(dynamic.address().as_ptr()), 1000))
+    });
+    g.bench_function("ffm_typed", |b| {
+        b.iter(|| call_cb(black_box(typed.address().as_ptr()), 1000))
+    });
+    g.finish();
+
+    // qsort of 1M i32 with a comparator
+    const N: usize = 1_000_000;
+    let template: Vec<i32> = {
+        let mut x = 0x2545_f491_4f6c_dd1du64;
+        (0..N)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                x as i32
+            })
+            .collect()
+    };
+    let raw_cmp = Closure::new(
+        Cif::new([Type::pointer(), Type::pointer()], Type::i32()),
+        libffi_cmp,
+        &unit,
+    );
+    let dyn_cmp = linker
+        .upcall(
+            &arena,
+            FunctionDescriptor::of(I32, &[ADDRESS.layout(), ADDRESS.layout()]),
+            |args, _| {
+                // SAFETY: qsort passes pointers to ints of the array.
+                let (x, y) = unsafe {
+                    (
+                        args[0].as_address().unwrap().read(I32, 0),
+                        args[1].as_address().unwrap().read(I32, 0),
+                    )
+                };
+                Value::I32(x.cmp(&y) as i32)
+            },
+        )
+        .unwrap();
+    let typed_cmp = linker
+        .upcall_typed(&arena, |a: Address, b: Address| {
+            // SAFETY: qsort passes pointers to ints of the array.
+            let (x, y) = unsafe { (a.read(I32, 0), b.read(I32, 0)) };
+            x.cmp(&y) as i32
+        })
+        .unwrap();
+    let c_cmp = sym("bl_cmp_i32");
+    let mut g = c.benchmark_group("qsort_1M");
+    g.sample_size(10).measurement_time(Duration::from_secs(8));
+    let cases: [(&str, *const c_void); 4] = [
+        ("c_comparator", c_cmp),
+        ("raw_libffi", *raw_cmp.code_ptr() as *const c_void),
+        ("ffm_dynamic", dyn_cmp.address().as_ptr()),
+        ("ffm_typed", typed_cmp.address().as_ptr()),
+    ];
+    for (name, cmp) in cases {
+        g.bench_function(name, |b| {
+            b.iter_batched_ref(
+                || template.clone(),
+                // SAFETY: the vector holds N ints; the comparator matches qsort's contract.
+                |v| unsafe { qsort(v.as_mut_ptr().cast(), N, 4, cmp) },
+                BatchSize::LargeInput,
+            )
+        });
+    }
+    g.finish();
+}
+
+fn config() -> Criterion {
+    Criterion::default()
+        .sample_size(30)
+        .warm_up_time(Duration::from_millis(300))
+        .measurement_time(Duration::from_secs(2))
+}
+
+criterion_group! { name = benches; config = config(); targets = downcalls, upcalls }
+criterion_main!(benches);
