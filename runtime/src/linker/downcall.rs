@@ -9,6 +9,7 @@ use libffi::middle::{Cif, Type};
 use libffi::raw;
 
 use super::abi::ffi_type;
+use super::fast::{self, ArgPlan, Plan, Regs, RetPlan};
 use super::typed::{NativeType, Signature, TypedDowncall};
 use super::value::Value;
 use super::{FunctionDescriptor, Linker, LinkerOptions, Symbol};
@@ -26,6 +27,8 @@ pub(crate) enum RetKind {
 
 /// Everything a call needs, prepared once.
 pub(crate) struct Prepared {
+    /// The register-shape plan, when the call needs no libffi (see `fast`).
+    pub(crate) plan: Option<Plan>,
     pub(crate) cif: Cif,
     pub(crate) code: unsafe extern "C" fn(),
     pub(crate) descriptor: FunctionDescriptor,
@@ -89,7 +92,13 @@ impl Prepared {
         // the function the descriptor describes, and calls are `unsafe`.
         let code =
             unsafe { std::mem::transmute::<*mut u8, unsafe extern "C" fn()>(address.as_mut_ptr()) };
+        let plan = if options.libffi_only {
+            None
+        } else {
+            fast::plan(&descriptor, options.variadic_index().is_some())
+        };
         Ok(Prepared {
+            plan,
             cif,
             code,
             descriptor,
@@ -124,6 +133,80 @@ impl Prepared {
             let errno = unsafe { errno_location().read() };
             state.set(I32, 0, errno);
         }
+    }
+
+    /// Calls through the register-shape plan: no libffi.
+    ///
+    /// # Safety
+    /// `args` must match the descriptor (checked by the caller); for a struct return,
+    /// `ret_struct` must be its destination. The C function's own requirements must hold.
+    #[inline]
+    pub(crate) unsafe fn fast_call(
+        &self,
+        plan: &Plan,
+        args: &[Value<'_>],
+        ret_struct: Option<&mut Segment>,
+        state: Option<&mut Segment>,
+    ) -> Value<'static> {
+        let mut stack = fast::stack();
+        let mut regs = Regs::new(plan.words, &mut stack);
+        let mut ret_struct = ret_struct;
+        if let (RetPlan::Memory { .. }, Some(seg)) = (plan.ret, ret_struct.as_deref_mut()) {
+            regs.gpr[0] = seg.as_mut_ptr().addr() as u64;
+        }
+        for (v, p) in args.iter().zip(plan.args.iter()) {
+            match p {
+                ArgPlan::Scalar { kind, dest } => regs.put(*dest, fast::extend(*kind, v.bits())),
+                ArgPlan::Struct { dests, .. } => {
+                    let bytes = v.as_struct().map_or(&[][..], |s| s.as_bytes());
+                    for (i, d) in dests.iter().enumerate() {
+                        regs.put(*d, eightbyte(bytes, i));
+                    }
+                }
+            }
+        }
+        // SAFETY: forwarded.
+        let out = unsafe { self.raw_fast(plan, &regs, state) };
+        match plan.ret {
+            RetPlan::Void | RetPlan::Memory { .. } => Value::Void,
+            // SAFETY: `out` holds the return register; the value is in its low bytes.
+            RetPlan::Scalar(kind) => unsafe { Value::read(kind, out.as_ptr().cast()) },
+            RetPlan::Struct { size } => {
+                if let Some(seg) = ret_struct {
+                    let mut bytes = [0u8; 16];
+                    bytes[..8].copy_from_slice(&out[0].to_ne_bytes());
+                    bytes[8..].copy_from_slice(&out[1].to_ne_bytes());
+                    seg.as_bytes_mut().copy_from_slice(&bytes[..size]);
+                }
+                Value::Void
+            }
+        }
+    }
+
+    /// Calls through the plan's invoker with errno handling.
+    ///
+    /// # Safety
+    /// `regs` must hold the arguments as the plan places them.
+    #[inline(always)]
+    pub(crate) unsafe fn raw_fast(
+        &self,
+        plan: &Plan,
+        regs: &Regs<'_>,
+        state: Option<&mut Segment>,
+    ) -> [u64; 2] {
+        if self.capture_errno {
+            // SAFETY: errno_location returns the calling thread's errno, always valid.
+            unsafe { errno_location().write(0) };
+        }
+        // SAFETY: forwarded; the invoker was chosen for this descriptor's return shape and
+        // stack words.
+        let out = unsafe { (plan.invoke)(self.code as *const c_void, regs) };
+        if let Some(state) = state {
+            // SAFETY: as above; read right after the call.
+            let errno = unsafe { errno_location().read() };
+            state.set(I32, 0, errno);
+        }
+        out
     }
 
     pub(crate) fn check_state(&self, state: Option<&Segment>) -> Result<()> {
@@ -221,6 +304,11 @@ impl<'lib> Downcall<'lib> {
         &self.inner.name
     }
 
+    /// Whether calls go through the register-shape path (no libffi), rather than libffi.
+    pub fn is_direct(&self) -> bool {
+        self.inner.plan.is_some()
+    }
+
     /// A typed view of this handle: arguments `S` (a tuple of [`NativeType`]s) and return `R`,
     /// checked against the descriptor here, once, so calls through it check nothing.
     ///
@@ -259,7 +347,40 @@ impl<'lib> Downcall<'lib> {
     /// # Safety
     /// The descriptor must match the C function, and the function's requirements on its
     /// arguments (valid pointers, terminated strings, …) must hold.
+    #[inline]
     pub unsafe fn call(&self, args: &[Value<'_>]) -> Result<Value<'static>> {
+        let inner = &*self.inner;
+        if let Some(plan) = &inner.plan
+            && !inner.capture_errno
+            && let RetPlan::Void | RetPlan::Scalar(_) = plan.ret
+            && args.len() == plan.args.len()
+        {
+            let mut stack = fast::stack();
+            let mut regs = Regs::new(plan.words, &mut stack);
+            for (v, p) in args.iter().zip(plan.args.iter()) {
+                match (p, v) {
+                    (ArgPlan::Scalar { kind, dest }, v) if v.kind() == Some(*kind) => {
+                        regs.put(*dest, fast::extend(*kind, v.bits()))
+                    }
+                    (ArgPlan::Struct { size, dests }, Value::Struct(s)) if s.len() == *size => {
+                        let bytes = s.as_bytes();
+                        for (i, d) in dests.iter().enumerate() {
+                            regs.put(*d, eightbyte(bytes, i));
+                        }
+                    }
+                    // SAFETY: forwarded; the slow path reports the mismatch.
+                    _ => return unsafe { self.invoke(args, None, None) },
+                }
+            }
+            // SAFETY: every argument matched its planned kind; the rest is the caller's
+            // contract.
+            let out = unsafe { (plan.invoke)(inner.code as *const c_void, &regs) };
+            return Ok(match plan.ret {
+                // SAFETY: `out` holds the return register; the value is in its low bytes.
+                RetPlan::Scalar(kind) => unsafe { Value::read(kind, out.as_ptr().cast()) },
+                _ => Value::Void,
+            });
+        }
         // SAFETY: forwarded.
         unsafe { self.invoke(args, None, None) }
     }
@@ -344,6 +465,10 @@ impl<'lib> Downcall<'lib> {
                 "the function returns a struct by value: use call_in with an allocator".into(),
             ));
         }
+        if let Some(plan) = &self.inner.plan {
+            // SAFETY: forwarded; the plan was made for this descriptor.
+            return Ok(unsafe { self.inner.fast_call(plan, args, ret_struct, state) });
+        }
         let n = args.len();
         let mut inline_slots = [0 as Slot; INLINE_ARGS];
         let mut inline_ptrs = [std::ptr::null_mut::<c_void>(); INLINE_ARGS];
@@ -410,6 +535,16 @@ impl<'lib> Downcall<'lib> {
             (RetKind::Struct(_), None) => unreachable!("checked above"),
         }
     }
+}
+
+/// Eightbyte `i` of `bytes`, zero-padded past the end.
+#[inline(always)]
+fn eightbyte(bytes: &[u8], i: usize) -> u64 {
+    let start = (i * 8).min(bytes.len());
+    let end = (start + 8).min(bytes.len());
+    let mut word = [0u8; 8];
+    word[..end - start].copy_from_slice(&bytes[start..end]);
+    u64::from_ne_bytes(word)
 }
 
 pub(crate) fn ret_bytes(words: &[u64; 4]) -> [u8; 32] {

@@ -24,8 +24,10 @@
 mod abi;
 mod descriptor;
 mod downcall;
+mod fast;
 mod lookup;
 mod native;
+mod thunks;
 mod typed;
 mod upcall;
 mod valist;
@@ -58,6 +60,7 @@ use crate::{Error, I32, Result};
 pub struct LinkerOptions {
     first_variadic: Option<usize>,
     capture: Vec<String>,
+    libffi_only: bool,
 }
 
 impl LinkerOptions {
@@ -82,6 +85,13 @@ impl LinkerOptions {
     /// the call, so a captured 0 means the function did not set it.
     pub fn capture_call_state(mut self, name: &str) -> Self {
         self.capture.push(name.to_owned());
+        self
+    }
+
+    /// Calls through libffi even where the register-shape path (no libffi) could: for
+    /// comparing the two, and as an escape hatch.
+    pub fn libffi_only(mut self) -> Self {
+        self.libffi_only = true;
         self
     }
 

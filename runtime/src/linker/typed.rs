@@ -6,6 +6,7 @@ use std::marker::PhantomData;
 use std::sync::Arc;
 
 use super::downcall::{Prepared, RetKind, ret_bytes};
+use super::fast::{self, ArgPlan, Regs, RetPlan, extend};
 use super::value::Addressable;
 use crate::layout::{LayoutKind, MemoryLayout};
 use crate::{Address, Carrier, Result, Segment, SegmentAllocator};
@@ -210,18 +211,10 @@ pub trait Signature: 'static {
 /// Values that can be passed for a [`Signature`]: a tuple whose elements each implement
 /// [`IntoArg`] for the corresponding type.
 pub trait IntoArgs<S: Signature> {
-    /// Lowers the arguments into slots and calls `f` with libffi's argument pointer array.
+    /// Lowers the arguments into raw slots (register images, or for structs the address of
+    /// their bytes) and calls `f` with them; the borrows last for the call.
     #[doc(hidden)]
-    fn with_raw<R>(self, f: impl FnOnce(*mut *mut c_void) -> R) -> R;
-}
-
-#[inline(always)]
-fn arg_ptr<T: NativeType>(slot: &mut u64) -> *mut c_void {
-    if T::BY_VALUE {
-        std::ptr::with_exposed_provenance_mut(*slot as usize)
-    } else {
-        slot as *mut u64 as *mut c_void
-    }
+    fn with_slots<R>(self, f: impl FnOnce(&mut [u64]) -> R) -> R;
 }
 
 macro_rules! signature {
@@ -242,10 +235,9 @@ macro_rules! signature {
         impl<$($S: NativeType, $T: IntoArg<$S>),*> IntoArgs<($($S,)*)> for ($($T,)*) {
             #[inline(always)]
             #[allow(unused_mut, unused_variables, clippy::unused_unit)]
-            fn with_raw<R>(self, f: impl FnOnce(*mut *mut c_void) -> R) -> R {
+            fn with_slots<R>(self, f: impl FnOnce(&mut [u64]) -> R) -> R {
                 let mut slots: [u64; $len] = [$(self.$n.into_raw()),*];
-                let mut ptrs: [*mut c_void; $len] = [$(arg_ptr::<$S>(&mut slots[$n])),*];
-                f(ptrs.as_mut_ptr())
+                f(&mut slots)
             }
         }
     };
@@ -357,24 +349,118 @@ impl<'lib, S: Signature, R: NativeType> TypedDowncall<'lib, S, R> {
     }
 }
 
+/// Places typed slots into registers and stack words by the plan.
+#[inline(always)]
+fn fill_regs(regs: &mut Regs<'_>, plan: &fast::Plan, slots: &[u64]) {
+    for (slot, p) in slots.iter().zip(plan.args.iter()) {
+        match p {
+            ArgPlan::Scalar { kind, dest } => regs.put(*dest, extend(*kind, *slot)),
+            ArgPlan::Struct { size, dests } => {
+                let at = std::ptr::with_exposed_provenance::<u8>(*slot as usize);
+                for (i, d) in dests.iter().enumerate() {
+                    let n = (size - i * 8).min(8);
+                    let mut word = [0u8; 8];
+                    // SAFETY: `at` is the address of the struct argument's `size` bytes, kept
+                    // alive by the IntoArg borrow for the call.
+                    unsafe { std::ptr::copy_nonoverlapping(at.add(i * 8), word.as_mut_ptr(), n) };
+                    regs.put(*d, u64::from_ne_bytes(word));
+                }
+            }
+        }
+    }
+}
+
+/// Lowers typed slots into registers by the plan, or into libffi's pointer array, and calls.
+///
+/// # Safety
+/// `slots` must come from `IntoArgs` for the signature checked against this handle's
+/// descriptor; `ret` must be storage for the return (32 bytes, or the struct for a memory
+/// return). The C function's requirements must hold.
+#[inline(always)]
+unsafe fn call_slots(
+    inner: &Prepared,
+    slots: &mut [u64],
+    ret: *mut c_void,
+    state: Option<&mut Segment>,
+) {
+    if let Some(plan) = &inner.plan {
+        let mut stack = fast::stack();
+        let mut regs = Regs::new(plan.words, &mut stack);
+        if let RetPlan::Memory { .. } = plan.ret {
+            regs.gpr[0] = ret.addr() as u64;
+        }
+        for (slot, p) in slots.iter().zip(plan.args.iter()) {
+            match p {
+                ArgPlan::Scalar { kind, dest } => regs.put(*dest, extend(*kind, *slot)),
+                ArgPlan::Struct { size, dests } => {
+                    let at = std::ptr::with_exposed_provenance::<u8>(*slot as usize);
+                    for (i, d) in dests.iter().enumerate() {
+                        let n = (size - i * 8).min(8);
+                        let mut word = [0u8; 8];
+                        // SAFETY: `at` is the address of the struct argument's `size` bytes,
+                        // kept alive by the IntoArg borrow for the call.
+                        unsafe {
+                            std::ptr::copy_nonoverlapping(at.add(i * 8), word.as_mut_ptr(), n)
+                        };
+                        regs.put(*d, u64::from_ne_bytes(word));
+                    }
+                }
+            }
+        }
+        // SAFETY: forwarded.
+        let out = unsafe { inner.raw_fast(plan, &regs, state) };
+        if !matches!(plan.ret, RetPlan::Memory { .. }) {
+            // SAFETY: `ret` is 32 writable bytes for register returns.
+            unsafe { ret.cast::<[u64; 2]>().write_unaligned(out) };
+        }
+        return;
+    }
+    let layouts = inner.descriptor.argument_layouts();
+    let mut ptrs = [std::ptr::null_mut::<c_void>(); 16];
+    for (i, (slot, l)) in slots.iter_mut().zip(layouts).enumerate() {
+        ptrs[i] = if matches!(l.kind(), LayoutKind::Struct(_) | LayoutKind::Union(_)) {
+            std::ptr::with_exposed_provenance_mut(*slot as usize)
+        } else {
+            slot as *mut u64 as *mut c_void
+        };
+    }
+    // SAFETY: each pointer points to storage of the declared type; the rest is forwarded.
+    unsafe { inner.raw_call(ptrs.as_mut_ptr(), ret, state) }
+}
+
 impl<S: Signature, R: NativeReturn> TypedDowncall<'_, S, R> {
     /// Calls the function.
     ///
     /// # Safety
     /// The descriptor must match the C function, and the function's requirements on its
     /// arguments must hold.
-    #[inline]
     ///
     /// # Panics
     /// If the handle captures call state: use [`call_capturing`](Self::call_capturing).
+    #[inline]
     pub unsafe fn call(&self, args: impl IntoArgs<S>) -> R {
-        if self.inner.capture_errno {
-            capture_needed(&self.inner.name);
+        let inner = &*self.inner;
+        if inner.capture_errno {
+            capture_needed(&inner.name);
+        }
+        if let Some(plan) = &inner.plan {
+            // Scalar and void returns only (the typed view checked R against the descriptor).
+            return args.with_slots(|slots| {
+                let mut stack = fast::stack();
+                let mut regs = Regs::new(plan.words, &mut stack);
+                fill_regs(&mut regs, plan, slots);
+                // SAFETY: the slots were lowered for the checked signature and placed by the
+                // plan; the rest is the caller's contract.
+                let out = unsafe { (plan.invoke)(inner.code as *const c_void, &regs) };
+                R::from_raw(&[out[0], out[1], 0, 0])
+            });
         }
         let mut ret = [0u64; 4];
-        // SAFETY: the signature was checked against the descriptor, so each pointer points to
-        // storage of the declared type; ret is 32 bytes. The rest is the caller's contract.
-        args.with_raw(|ptrs| unsafe { self.inner.raw_call(ptrs, ret.as_mut_ptr().cast(), None) });
+        // SAFETY: the signature was checked against the descriptor; ret is 32 bytes. The rest
+        // is the caller's contract.
+        args.with_slots(|slots| unsafe {
+            call_slots(&self.inner, slots, ret.as_mut_ptr().cast(), None)
+        });
         R::from_raw(&ret)
     }
 
@@ -387,9 +473,8 @@ impl<S: Signature, R: NativeReturn> TypedDowncall<'_, S, R> {
         self.inner.check_state(Some(state))?;
         let mut ret = [0u64; 4];
         // SAFETY: as in call.
-        args.with_raw(|ptrs| unsafe {
-            self.inner
-                .raw_call(ptrs, ret.as_mut_ptr().cast(), Some(state))
+        args.with_slots(|slots| unsafe {
+            call_slots(&self.inner, slots, ret.as_mut_ptr().cast(), Some(state))
         });
         Ok(R::from_raw(&ret))
     }
@@ -417,14 +502,14 @@ impl<S: Signature> TypedDowncall<'_, S, ByValue> {
         let seg = allocator.allocate_layout(&layout)?;
         if size > 16 {
             // SAFETY: as in call; the segment is the hidden return pointer, `size` bytes.
-            args.with_raw(|ptrs| unsafe {
-                self.inner.raw_call(ptrs, seg.as_mut_ptr().cast(), None)
+            args.with_slots(|slots| unsafe {
+                call_slots(&self.inner, slots, seg.as_mut_ptr().cast(), None)
             });
         } else {
             let mut ret = [0u64; 4];
             // SAFETY: as in call; registers are stored into the 32-byte buffer.
-            args.with_raw(|ptrs| unsafe {
-                self.inner.raw_call(ptrs, ret.as_mut_ptr().cast(), None)
+            args.with_slots(|slots| unsafe {
+                call_slots(&self.inner, slots, ret.as_mut_ptr().cast(), None)
             });
             seg.as_bytes_mut().copy_from_slice(&ret_bytes(&ret)[..size]);
         }

@@ -289,7 +289,40 @@ impl Linker {
         F: UpcallFn<S, R>,
     {
         let descriptor = F::descriptor();
+        descriptor.validate()?;
         let name = std::any::type_name::<F>().to_owned();
+        // The fast path: a static thunk that hands the trampoline its state in a register.
+        let reg = super::thunks::integer_registers(&descriptor);
+        if reg < 6 && cfg!(all(target_arch = "x86_64", unix)) {
+            let data: Box<Typed<F>> = Box::new(Typed { f, name });
+            let state = &*data as *const Typed<F> as usize;
+            match super::thunks::acquire(reg, state, F::fast_trampoline()) {
+                Some(thunk) => {
+                    #[cfg(all(target_arch = "x86_64", unix))]
+                    let address = Address::from_ptr(thunk.code());
+                    #[cfg(not(all(target_arch = "x86_64", unix)))]
+                    let address = Address::NULL;
+                    scope.keep(FastUpcall {
+                        _thunk: thunk,
+                        _data: data,
+                    });
+                    return Ok(UpcallStub {
+                        address,
+                        _scope: PhantomData,
+                    });
+                }
+                None => {
+                    let Typed { f, name } = *data;
+                    return make_closure(
+                        scope,
+                        &descriptor,
+                        &name.clone(),
+                        Typed { f, name },
+                        F::trampoline(),
+                    );
+                }
+            }
+        }
         make_closure(
             scope,
             &descriptor,
@@ -313,12 +346,22 @@ pub trait UpcallFn<S, R>: Send + Sync + Sized + 'static {
     /// The libffi trampoline for this closure type.
     #[doc(hidden)]
     fn trampoline() -> Trampoline;
+    /// The address of the thunk-path trampoline: `extern "C" fn(args…, state) -> R`.
+    #[doc(hidden)]
+    fn fast_trampoline() -> usize;
 }
 
 /// What a typed upcall's trampoline needs.
 struct Typed<F> {
     f: F,
     name: String,
+}
+
+/// A typed upcall on the thunk path: the thunk (released first, so that it stops reaching the
+/// state) and the closure state.
+struct FastUpcall {
+    _thunk: super::thunks::Thunk,
+    _data: Box<dyn Any + Send + Sync>,
 }
 
 /// A return type of a typed upcall: any [`Native`] type (scalars, pointers, generated
@@ -400,6 +443,25 @@ macro_rules! upcall_fn {
                     }
                 }
                 tramp::<F, R, $($A),*>
+            }
+
+            fn fast_trampoline() -> usize {
+                #[allow(non_snake_case)]
+                unsafe extern "C" fn fast<F, R, $($A),*>($($A: $A,)* state: *const Typed<F>) -> R
+                where
+                    F: Fn($($A),*) -> R + Send + Sync + 'static,
+                    R: UpcallReturn,
+                    $($A: Native,)*
+                {
+                    // SAFETY: the thunk passes the Typed<F> it was acquired with, which lives
+                    // until the thunk is released.
+                    let data = unsafe { &*state };
+                    match catch_unwind(AssertUnwindSafe(|| (data.f)($($A),*))) {
+                        Ok(r) => r,
+                        Err(payload) => abort_upcall(&data.name, payload),
+                    }
+                }
+                fast::<F, R, $($A),*> as *const () as usize
             }
         }
     };

@@ -1,0 +1,422 @@
+//! Register-shape downcalls: calling C without libffi.
+//!
+//! On x86-64 System V, integer-class arguments go to the six integer registers in order and
+//! SSE-class arguments to the eight vector registers in order, independently; what does not
+//! fit goes to the stack, eight bytes a slot. So any function whose arguments have been
+//! *placed* (registers and stack words assigned, once, when the handle is made) can be called
+//! through one precompiled *universal* function type:
+//!
+//! ```text
+//! extern "C" fn(u64 × 6, f64 × 8, u64 × K) -> R
+//! ```
+//!
+//! with the unused registers holding anything. `f32` travels as the low bits of an `f64`,
+//! small integers sign- or zero-extended; a struct of at most 16 bytes is split into its
+//! eightbytes by the ABI's classification; a larger one is copied onto the stack; a struct
+//! returned in memory gets the hidden pointer in the first integer register. `R` is one of six
+//! return shapes (`rax`, `xmm0`, and the four register pairs of a two-eightbyte struct). A
+//! variadic function is called through the variadic form of the universal type, which makes
+//! Rust set `al` to the number of vector registers, as the ABI asks.
+//!
+//! The ABI conformance matrix checks this path against the C compiler on thousands of
+//! signatures. Anything it does not cover (more than [`MAX_STACK`] stack words, other targets)
+//! falls back to libffi.
+
+use std::ffi::c_void;
+use std::mem::MaybeUninit;
+
+use super::abi::{Class, classify};
+use super::descriptor::FunctionDescriptor;
+use crate::layout::{LayoutKind, MemoryLayout, ValueKind};
+
+/// The most stack words a planned call passes.
+pub(crate) const MAX_STACK: usize = 32;
+
+/// Where one eightbyte goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Dest {
+    Gpr(u8),
+    Sse(u8),
+    Stack(u8),
+}
+
+/// How one argument is placed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum ArgPlan {
+    /// A scalar: its (extended) bits go to `dest`.
+    Scalar { kind: ValueKind, dest: Dest },
+    /// A struct or union of `size` bytes: eightbyte `i` goes to `dests[i]`.
+    Struct { size: usize, dests: Box<[Dest]> },
+}
+
+/// How the return value comes back.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum RetPlan {
+    Void,
+    Scalar(ValueKind),
+    /// A struct in registers: its eightbytes are the two words of the return, in order.
+    Struct {
+        size: usize,
+    },
+    /// A struct in memory: the caller passes the destination in the first integer register.
+    Memory {
+        size: usize,
+    },
+}
+
+/// The registers and stack words of one call. Only the first `words` stack words (the plan's)
+/// are initialized, and only those are read.
+pub(crate) struct Regs<'s> {
+    pub(crate) gpr: [u64; 6],
+    pub(crate) sse: [u64; 8],
+    stack: &'s mut Stack,
+}
+
+/// Stack words of a call, initialized as far as the plan needs.
+pub(crate) type Stack = [MaybeUninit<u64>; MAX_STACK];
+
+/// Fresh stack-word storage (uninitialized: nothing to pay for calls without stack words).
+#[inline(always)]
+pub(crate) fn stack() -> Stack {
+    [MaybeUninit::uninit(); MAX_STACK]
+}
+
+impl<'s> Regs<'s> {
+    /// Registers zeroed, and the plan's `words` stack words of `stack` zeroed.
+    #[inline(always)]
+    pub(crate) fn new(words: usize, stack: &'s mut Stack) -> Regs<'s> {
+        for w in &mut stack[..words] {
+            w.write(0);
+        }
+        Regs {
+            gpr: [0; 6],
+            sse: [0; 8],
+            stack,
+        }
+    }
+
+    #[inline(always)]
+    pub(crate) fn put(&mut self, dest: Dest, bits: u64) {
+        match dest {
+            Dest::Gpr(i) => self.gpr[i as usize] = bits,
+            Dest::Sse(i) => self.sse[i as usize] = bits,
+            Dest::Stack(i) => {
+                self.stack[i as usize].write(bits);
+            }
+        }
+    }
+
+    /// Stack word `i`.
+    ///
+    /// # Safety
+    /// `i` must be below the `words` the registers were made with.
+    #[inline(always)]
+    unsafe fn word(&self, i: usize) -> u64 {
+        // SAFETY: forwarded: the first `words` words were initialized by `new`.
+        unsafe { self.stack[i].assume_init() }
+    }
+}
+
+/// Calls `code` with the registers and stack words of `regs` (made with the plan's `words`);
+/// returns `rax`/`xmm0` and the second return register, as the shape chosen for the
+/// descriptor puts them.
+pub(crate) type Invoke = unsafe fn(code: *const c_void, regs: &Regs<'_>) -> [u64; 2];
+
+/// A planned call.
+#[derive(Debug)]
+pub(crate) struct Plan {
+    pub(crate) args: Box<[ArgPlan]>,
+    pub(crate) ret: RetPlan,
+    /// How many stack words the invoker passes (its shape: at least the words used).
+    pub(crate) words: usize,
+    pub(crate) invoke: Invoke,
+}
+
+/// The bits of a scalar argument, extended as the callee expects a full register.
+#[inline(always)]
+pub(crate) fn extend(kind: ValueKind, bits: u64) -> u64 {
+    match kind {
+        ValueKind::I8 => bits as u8 as i8 as i64 as u64,
+        ValueKind::I16 => bits as u16 as i16 as i64 as u64,
+        ValueKind::I32 => bits as u32 as i32 as i64 as u64,
+        ValueKind::U8 | ValueKind::Bool => bits as u8 as u64,
+        ValueKind::U16 => bits as u16 as u64,
+        ValueKind::U32 | ValueKind::F32 => bits as u32 as u64,
+        _ => bits,
+    }
+}
+
+/// Places every argument; `None` if the call needs more stack words than [`MAX_STACK`] or a
+/// layout this planner does not handle.
+pub(crate) fn plan(descriptor: &FunctionDescriptor, variadic: bool) -> Option<Plan> {
+    if !cfg!(all(target_arch = "x86_64", unix)) {
+        return None;
+    }
+    let mut gpr = 0u8;
+    let mut sse = 0u8;
+    let mut stack = 0usize;
+    let (ret, ret_classes) = match descriptor.return_layout() {
+        None => (RetPlan::Void, Vec::new()),
+        Some(l) => match *l.kind() {
+            LayoutKind::Value { kind, .. } => (
+                RetPlan::Scalar(kind),
+                vec![if kind.is_float() {
+                    Class::Sse
+                } else {
+                    Class::Integer
+                }],
+            ),
+            _ => match classify(&l) {
+                Some(classes) => (
+                    RetPlan::Struct {
+                        size: l.byte_size(),
+                    },
+                    classes,
+                ),
+                None => {
+                    gpr = 1; // the hidden pointer
+                    (
+                        RetPlan::Memory {
+                            size: l.byte_size(),
+                        },
+                        vec![Class::Integer],
+                    )
+                }
+            },
+        },
+    };
+    let mut args = Vec::with_capacity(descriptor.argument_layouts().len());
+    for layout in descriptor.argument_layouts() {
+        args.push(place(layout, &mut gpr, &mut sse, &mut stack)?);
+    }
+    let words = [0, 1, 2, 3, 4, 6, 8, 12, 16, 24, 32]
+        .into_iter()
+        .find(|&k| k >= stack)?;
+    let invoke = select(&ret_classes, words, variadic)?;
+    Some(Plan {
+        args: args.into_boxed_slice(),
+        ret,
+        words,
+        invoke,
+    })
+}
+
+fn place(layout: &MemoryLayout, gpr: &mut u8, sse: &mut u8, stack: &mut usize) -> Option<ArgPlan> {
+    let mut stack_word = |n: usize, align: usize| -> Option<u8> {
+        if align > 8 {
+            *stack = stack.next_multiple_of(2);
+        }
+        let at = *stack;
+        *stack += n;
+        (*stack <= MAX_STACK).then_some(at as u8)
+    };
+    match *layout.kind() {
+        LayoutKind::Value { kind, .. } => {
+            let dest = if kind.is_float() {
+                if *sse < 8 {
+                    *sse += 1;
+                    Dest::Sse(*sse - 1)
+                } else {
+                    Dest::Stack(stack_word(1, 8)?)
+                }
+            } else if *gpr < 6 {
+                *gpr += 1;
+                Dest::Gpr(*gpr - 1)
+            } else {
+                Dest::Stack(stack_word(1, 8)?)
+            };
+            Some(ArgPlan::Scalar { kind, dest })
+        }
+        LayoutKind::Struct(_) | LayoutKind::Union(_) => {
+            let size = layout.byte_size();
+            let words = size.div_ceil(8);
+            let classes = classify(layout);
+            let in_regs = classes.as_ref().and_then(|classes| {
+                let need_gpr = classes.iter().filter(|c| **c == Class::Integer).count() as u8;
+                let need_sse = classes.len() as u8 - need_gpr;
+                (*gpr + need_gpr <= 6 && *sse + need_sse <= 8).then(|| {
+                    classes
+                        .iter()
+                        .map(|c| match c {
+                            Class::Integer => {
+                                *gpr += 1;
+                                Dest::Gpr(*gpr - 1)
+                            }
+                            Class::Sse => {
+                                *sse += 1;
+                                Dest::Sse(*sse - 1)
+                            }
+                        })
+                        .collect::<Box<[Dest]>>()
+                })
+            });
+            let dests = match in_regs {
+                Some(d) => d,
+                None => {
+                    let first = stack_word(words, layout.byte_alignment())?;
+                    (0..words as u8).map(|w| Dest::Stack(first + w)).collect()
+                }
+            };
+            Some(ArgPlan::Struct { size, dests })
+        }
+        LayoutKind::Sequence { .. } | LayoutKind::Padding => None,
+    }
+}
+
+/// Return registers as a pair of words, from each return shape.
+trait RetShape: Copy {
+    fn words(self) -> [u64; 2];
+}
+
+impl RetShape for u64 {
+    #[inline(always)]
+    fn words(self) -> [u64; 2] {
+        [self, 0]
+    }
+}
+
+impl RetShape for f64 {
+    #[inline(always)]
+    fn words(self) -> [u64; 2] {
+        [self.to_bits(), 0]
+    }
+}
+
+macro_rules! pair {
+    ($name:ident, $a:ty, $b:ty) => {
+        #[repr(C)]
+        #[derive(Clone, Copy)]
+        struct $name {
+            a: $a,
+            b: $b,
+        }
+        impl RetShape for $name {
+            #[inline(always)]
+            fn words(self) -> [u64; 2] {
+                [to_bits(self.a), to_bits(self.b)]
+            }
+        }
+    };
+}
+
+trait Bits: Copy {
+    fn bits(self) -> u64;
+}
+impl Bits for u64 {
+    #[inline(always)]
+    fn bits(self) -> u64 {
+        self
+    }
+}
+impl Bits for f64 {
+    #[inline(always)]
+    fn bits(self) -> u64 {
+        self.to_bits()
+    }
+}
+#[inline(always)]
+fn to_bits<T: Bits>(v: T) -> u64 {
+    v.bits()
+}
+
+pair!(RetII, u64, u64);
+pair!(RetDD, f64, f64);
+pair!(RetID, u64, f64);
+pair!(RetDI, f64, u64);
+
+/// `u64`, once per stack word of an invoker.
+macro_rules! u64_for {
+    ($_:literal) => {
+        u64
+    };
+}
+
+macro_rules! invokers {
+    ($($k:literal: $fixed:ident / $variadic:ident [$($s:literal)*]),* $(,)?) => {$(
+        /// # Safety
+        /// `code` must be a function whose arguments, placed as `regs` holds them, match its
+        /// C signature, and whose return is of shape `R`.
+        #[inline(never)]
+        unsafe fn $fixed<R: RetShape>(code: *const c_void, regs: &Regs<'_>) -> [u64; 2] {
+            let g = &regs.gpr;
+            let s = &regs.sse;
+            // SAFETY: the universal type places the six integer registers, the eight vector
+            // registers and the stack words exactly where the plan put the real arguments
+            // (System V), and R is the return's register shape; the caller vouches for `code`.
+            unsafe {
+                let f: unsafe extern "C" fn(
+                    u64, u64, u64, u64, u64, u64,
+                    f64, f64, f64, f64, f64, f64, f64, f64,
+                    $(u64_for!($s),)*
+                ) -> R = std::mem::transmute(code);
+                f(
+                    g[0], g[1], g[2], g[3], g[4], g[5],
+                    f64::from_bits(s[0]), f64::from_bits(s[1]), f64::from_bits(s[2]),
+                    f64::from_bits(s[3]), f64::from_bits(s[4]), f64::from_bits(s[5]),
+                    f64::from_bits(s[6]), f64::from_bits(s[7]),
+                    $(regs.word($s),)*
+                )
+                .words()
+            }
+        }
+
+        /// # Safety
+        /// As the fixed form; `code` is C-variadic (Rust sets `al` for it).
+        #[inline(never)]
+        unsafe fn $variadic<R: RetShape>(code: *const c_void, regs: &Regs<'_>) -> [u64; 2] {
+            let g = &regs.gpr;
+            let s = &regs.sse;
+            // SAFETY: as in the fixed form; a variadic call places its arguments the same way
+            // and sets `al` to the number of vector registers used (8, an upper bound).
+            unsafe {
+                let f: unsafe extern "C" fn(u64, ...) -> R = std::mem::transmute(code);
+                f(
+                    g[0], g[1], g[2], g[3], g[4], g[5],
+                    f64::from_bits(s[0]), f64::from_bits(s[1]), f64::from_bits(s[2]),
+                    f64::from_bits(s[3]), f64::from_bits(s[4]), f64::from_bits(s[5]),
+                    f64::from_bits(s[6]), f64::from_bits(s[7]),
+                    $(regs.word($s),)*
+                )
+                .words()
+            }
+        }
+    )*
+
+        fn select_words(words: usize, variadic: bool) -> Option<[Invoke; 6]> {
+            Some(match (words, variadic) {
+                $(
+                    ($k, false) => [$fixed::<u64>, $fixed::<f64>, $fixed::<RetII>, $fixed::<RetDD>, $fixed::<RetID>, $fixed::<RetDI>],
+                    ($k, true) => [$variadic::<u64>, $variadic::<f64>, $variadic::<RetII>, $variadic::<RetDD>, $variadic::<RetID>, $variadic::<RetDI>],
+                )*
+                _ => return None,
+            })
+        }
+    };
+}
+
+invokers! {
+    0: call0 / var0 [],
+    1: call1 / var1 [0],
+    2: call2 / var2 [0 1],
+    3: call3 / var3 [0 1 2],
+    4: call4 / var4 [0 1 2 3],
+    6: call6 / var6 [0 1 2 3 4 5],
+    8: call8 / var8 [0 1 2 3 4 5 6 7],
+    12: call12 / var12 [0 1 2 3 4 5 6 7 8 9 10 11],
+    16: call16 / var16 [0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15],
+    24: call24 / var24 [0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23],
+    32: call32 / var32 [0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27 28 29 30 31],
+}
+
+fn select(ret: &[Class], words: usize, variadic: bool) -> Option<Invoke> {
+    let shapes = select_words(words, variadic)?;
+    Some(match ret {
+        [] | [Class::Integer] => shapes[0],
+        [Class::Sse] => shapes[1],
+        [Class::Integer, Class::Integer] => shapes[2],
+        [Class::Sse, Class::Sse] => shapes[3],
+        [Class::Integer, Class::Sse] => shapes[4],
+        [Class::Sse, Class::Integer] => shapes[5],
+        _ => return None,
+    })
+}
