@@ -47,6 +47,7 @@
 //!
 //! ## Features
 //! - `rayon`: [`Segment::par_elements`] and `par_elements_mut`.
+//! - `macros` (default): [`foreign`], typed bindings from Rust declarations.
 #![warn(missing_docs)]
 #![deny(unsafe_op_in_unsafe_fn)]
 
@@ -73,6 +74,41 @@ pub use layout::{
 pub use mapped::{Advice, MapOptions, Mapping, MappingMut};
 pub use owned::OwnedSegment;
 pub use segment::{Elements, ElementsMut, Segment};
+
+/// Typed bindings to C from Rust declarations: `unsafe extern "C"` blocks (functions bound on
+/// first use, or linked), `#[repr(C)]` structs and unions with layouts and segment accessors,
+/// C-like enums, callback types with closure upcalls, typedefs and constants.
+///
+/// ```
+/// use std::ffi::{c_char, c_int};
+///
+/// #[ffm::foreign] // the default lookup: the process, libc, libm
+/// unsafe extern "C" {
+///     safe fn strlen(s: *const c_char) -> usize;
+///     fn abs(x: c_int) -> c_int;
+/// }
+///
+/// #[ffm::foreign]
+/// #[repr(C)]
+/// struct Point {
+///     x: c_int,
+///     y: c_int,
+/// }
+///
+/// fn main() {
+///     assert_eq!(strlen(c"Panama"), 6);
+///     // SAFETY: abs has no preconditions.
+///     let a = unsafe { abs(-3) };
+///     assert_eq!(a, 3);
+///     assert_eq!((Point::LAYOUT.byte_size(), Point::OFFSET_Y), (8, 4));
+/// }
+/// ```
+///
+/// Arguments: `library = "z"` (repeatable; a name, a path, or a path to a `&'static str`
+/// constant), `link = "z"`, `name = HANDLE`, `crate = path`. On a `mod`, all its items form one
+/// unit. The full reference is in the documentation of the `ffm-macros` crate.
+#[cfg(feature = "macros")]
+pub use ffm_macros::foreign;
 
 /// The names most programs need, for `use ffm::prelude::*`: the allocator trait (whose typed
 /// helpers are methods on every arena), the segment and layout types, and the value layouts.

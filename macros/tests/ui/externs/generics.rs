@@ -1,0 +1,6 @@
+#[ffm::foreign]
+unsafe extern "C" {
+    fn first<T>(items: *const T) -> T;
+}
+
+fn main() {}

@@ -1,0 +1,6 @@
+#[ffm::foreign]
+unsafe extern "C" {
+    fn strlen(s: impl AsRef<str>) -> usize;
+}
+
+fn main() {}

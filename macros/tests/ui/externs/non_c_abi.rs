@@ -1,0 +1,6 @@
+#[ffm::foreign]
+unsafe extern "system" {
+    fn GetTickCount() -> u32;
+}
+
+fn main() {}

@@ -1,0 +1,6 @@
+#[ffm::foreign]
+unsafe extern "C" {
+    fn printf(...) -> i32;
+}
+
+fn main() {}

@@ -1,0 +1,6 @@
+#[ffm::foreign]
+unsafe extern "C" {
+    static LIMIT: i32 = 4;
+}
+
+fn main() {}

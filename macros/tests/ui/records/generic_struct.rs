@@ -1,0 +1,7 @@
+#[ffm::foreign]
+#[repr(C)]
+struct Wrapper<T> {
+    value: T,
+}
+
+fn main() {}

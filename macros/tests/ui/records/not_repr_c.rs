@@ -1,0 +1,7 @@
+#[ffm::foreign]
+struct Point {
+    x: i32,
+    y: i32,
+}
+
+fn main() {}

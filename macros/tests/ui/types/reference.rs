@@ -1,0 +1,6 @@
+#[ffm::foreign]
+unsafe extern "C" {
+    fn strlen(s: &u8) -> usize;
+}
+
+fn main() {}
