@@ -345,6 +345,9 @@ pub struct Field {
     pub bitfields: Vec<Bitfield>,
     /// Whether the field is private padding or storage (not a C member by itself).
     pub hidden: bool,
+    /// Whether the field is an anonymous struct or union member, whose own members are
+    /// reachable from this record (C11 anonymous members).
+    pub anonymous: bool,
 }
 
 /// A C bitfield, stored in the bytes of a hidden storage field.
@@ -437,11 +440,31 @@ pub struct ExternBlock {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(Serialize))]
 pub enum Binding {
-    /// Looked up at run time on first use: in these libraries (by short name, file name or
-    /// path), or in the default lookup (libc, libm, the process) when the list is empty.
-    Runtime(Vec<String>),
+    /// Looked up at run time on first use: in these libraries, or in the default lookup
+    /// (libc, libm, the process) when the list is empty.
+    Runtime(Vec<LibraryRef>),
     /// Linked at build time (`#[link(name = …)]`).
     Link(String),
+}
+
+/// A library to search at run time.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(Serialize))]
+pub enum LibraryRef {
+    /// A short name (`"z"`), file name (`"libz.so.1"`) or path.
+    Name(String),
+    /// A Rust path to a `&str` constant holding one of those (`ffm_tests::TESTLIB`), resolved
+    /// where the bindings are emitted.
+    Const(String),
+}
+
+impl LibraryRef {
+    /// The text naming the library: the name, or the constant's path.
+    pub fn text(&self) -> &str {
+        match self {
+            LibraryRef::Name(s) | LibraryRef::Const(s) => s,
+        }
+    }
 }
 
 /// A function.
@@ -497,8 +520,14 @@ impl Binding {
     /// `"z"`, `LIBRARY_LIBFOO_SO_1` for `"libfoo.so.1"`, `DEFAULT_LIBRARIES` for the default
     /// lookup. Both front-ends use it, so equal declarations get equal names.
     pub fn default_handle_name(&self) -> String {
-        let libs = match self {
-            Binding::Runtime(libs) => libs.clone(),
+        let libs: Vec<String> = match self {
+            Binding::Runtime(libs) => libs
+                .iter()
+                .map(|l| match l {
+                    LibraryRef::Name(n) => n.clone(),
+                    LibraryRef::Const(p) => p.rsplit("::").next().unwrap_or(p).to_owned(),
+                })
+                .collect(),
             Binding::Link(lib) => vec![lib.clone()],
         };
         if libs.is_empty() {

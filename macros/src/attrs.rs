@@ -1,7 +1,7 @@
 //! The arguments of `#[foreign(…)]`: `library = "z"` (repeatable; a string or a path to a
 //! `&'static str` constant), `link = "z"`, `name = IDENT` and `crate = path`.
 
-use ffm_extract::ir::Binding;
+use ffm_extract::ir::{Binding, LibraryRef};
 use proc_macro2::TokenStream;
 use syn::ext::IdentExt;
 use syn::parse::{Parse, ParseStream, Parser};
@@ -21,22 +21,10 @@ pub(crate) enum Library {
 
 impl Library {
     /// The text the IR carries: the string, or the path as written.
-    pub(crate) fn ir_text(&self) -> String {
+    pub(crate) fn ir(&self) -> LibraryRef {
         match self {
-            Library::Literal(s) => s.value(),
-            Library::Const(p) => path_text(p),
-        }
-    }
-
-    /// The text the default handle name is made from: the string, or the constant's name.
-    fn handle_text(&self) -> String {
-        match self {
-            Library::Literal(s) => s.value(),
-            Library::Const(p) => p
-                .segments
-                .last()
-                .map(|s| s.ident.unraw().to_string())
-                .unwrap_or_default(),
+            Library::Literal(s) => LibraryRef::Name(s.value()),
+            Library::Const(p) => LibraryRef::Const(path_text(p)),
         }
     }
 }
@@ -205,31 +193,13 @@ impl Args {
     pub(crate) fn binding(&self) -> (Binding, String) {
         let binding = match &self.link {
             Some((_, lib)) => Binding::Link(lib.value()),
-            None => Binding::Runtime(self.libraries.iter().map(|(_, l)| l.ir_text()).collect()),
+            None => Binding::Runtime(self.libraries.iter().map(|(_, l)| l.ir()).collect()),
         };
         let handle = match &self.name {
             Some((_, name)) => name.unraw().to_string(),
-            None => match &binding {
-                Binding::Runtime(_) => {
-                    let texts = self.libraries.iter().map(|(_, l)| l.handle_text());
-                    Binding::Runtime(texts.collect()).default_handle_name()
-                }
-                Binding::Link(_) => binding.default_handle_name(),
-            },
+            None => binding.default_handle_name(),
         };
         (binding, handle)
-    }
-
-    /// The `library = path` constants, by their index among the libraries.
-    pub(crate) fn const_libraries(&self) -> Vec<(usize, syn::Path)> {
-        self.libraries
-            .iter()
-            .enumerate()
-            .filter_map(|(i, (_, l))| match l {
-                Library::Const(p) => Some((i, p.clone())),
-                Library::Literal(_) => None,
-            })
-            .collect()
     }
 }
 

@@ -1,9 +1,9 @@
 //! The pipeline: attribute arguments and item (syn) → IR → the shared emitter → tokens.
 
 use ffm_extract::emit::{EmitOptions, emit};
-use proc_macro2::{Span, TokenStream};
+use proc_macro2::TokenStream;
 use quote::{ToTokens, quote};
-use syn::{AttrStyle, Expr};
+use syn::AttrStyle;
 
 use crate::attrs::{self, Args};
 use crate::errors::Msg;
@@ -58,58 +58,10 @@ pub(crate) fn expand(attr: TokenStream, item: TokenStream) -> syn::Result<TokenS
     }
 }
 
-/// Emits the unit, puts the `library = path` constants in place and adds the assertion that
-/// the scalar types as written are the ones the bindings use.
+/// Emits the unit and adds the assertion that the scalar types as written are the ones the
+/// bindings use.
 fn emit_unit(lowered: Lowered, krate: TokenStream) -> syn::Result<TokenStream> {
     let tokens = emit(&lowered.unit, &EmitOptions { crate_path: krate });
-    let tokens = if lowered.const_libraries.is_empty() {
-        tokens
-    } else {
-        substitute_libraries(tokens, &lowered.const_libraries)?
-    };
     let check = lowered.uses.check();
     Ok(quote!(#tokens #check))
-}
-
-/// The IR names libraries by string, and the emitter writes them as string literals in the
-/// handle's `ForeignLibrary::new(&[…], …)`. A `library = path::TO::CONST` argument is written
-/// there as that path instead.
-fn substitute_libraries(
-    tokens: TokenStream,
-    libraries: &[(String, Vec<(usize, syn::Path)>)],
-) -> syn::Result<TokenStream> {
-    let mut file: syn::File = syn::parse2(tokens)?;
-    for (handle, paths) in libraries {
-        let list = file.items.iter_mut().find_map(|item| match item {
-            syn::Item::Static(s) if s.ident == handle => match &mut *s.expr {
-                Expr::Call(call) => match call.args.first_mut() {
-                    Some(Expr::Reference(r)) => match &mut *r.expr {
-                        Expr::Array(a) => Some(a),
-                        _ => None,
-                    },
-                    _ => None,
-                },
-                _ => None,
-            },
-            _ => None,
-        });
-        let Some(list) = list else {
-            return Err(syn::Error::new(
-                Span::call_site(),
-                format!(
-                    "ffm internal error: no `static {handle}: ForeignLibrary` in the emitted code"
-                ),
-            ));
-        };
-        for (index, path) in paths {
-            if let Some(slot) = list.elems.iter_mut().nth(*index) {
-                *slot = Expr::Path(syn::ExprPath {
-                    attrs: Vec::new(),
-                    qself: None,
-                    path: path.clone(),
-                });
-            }
-        }
-    }
-    Ok(file.into_token_stream())
 }

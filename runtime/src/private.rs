@@ -119,7 +119,8 @@ pub const fn force_alignment(layout: MemoryLayout, align: usize) -> MemoryLayout
 }
 
 /// Lays out a C union at compile time: the `N` members, plus trailing padding that rounds the
-/// size up to the alignment (which `align` may raise; 0 for natural). `M` must be `N + 1`.
+/// size up to the alignment, which `#pragma pack` (`pack`, 0 for none) caps and `align` may
+/// raise (0 for natural). `M` must be `N + 1`.
 #[derive(Debug)]
 pub struct CUnion<const M: usize> {
     members: [MemoryLayout; M],
@@ -129,16 +130,20 @@ pub struct CUnion<const M: usize> {
 
 impl<const M: usize> CUnion<M> {
     /// Lays out `members` by C's rules.
-    pub const fn new<const N: usize>(fields: [MemoryLayout; N], align: usize) -> Self {
+    pub const fn new<const N: usize>(fields: [MemoryLayout; N], pack: usize, align: usize) -> Self {
         assert!(M > N, "CUnion capacity too small");
         let mut members = [PaddingLayout::new(0).layout(); M];
         let mut size = 0;
         let mut natural = 1;
         let mut i = 0;
         while i < N {
-            members[i] = fields[i];
-            size = max(size, fields[i].byte_size());
-            natural = max(natural, fields[i].byte_alignment());
+            let mut field = fields[i];
+            if pack > 0 && field.byte_alignment() > pack {
+                field = force_alignment(field, pack);
+            }
+            members[i] = field;
+            size = max(size, field.byte_size());
+            natural = max(natural, field.byte_alignment());
             i += 1;
         }
         let align = max(natural, align);

@@ -5,7 +5,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::names::{Ctx, docs, fn_pointer_type, ident, layout, return_type, rust_type};
-use crate::ir::{Binding, ExternBlock, Function, Global, Item, Type};
+use crate::ir::{Binding, ExternBlock, Function, Global, Item, LibraryRef, Type};
 
 pub(crate) fn emit(item: &Item, block: &ExternBlock, cx: Ctx<'_>) -> TokenStream {
     let k = cx.krate;
@@ -24,10 +24,21 @@ pub(crate) fn emit(item: &Item, block: &ExternBlock, cx: Ctx<'_>) -> TokenStream
             } else {
                 libraries
                     .iter()
-                    .map(|l| format!("`{l}`"))
+                    .map(|l| format!("`{}`", l.text()))
                     .collect::<Vec<_>>()
                     .join(", ")
             };
+            let libraries: Vec<TokenStream> = libraries
+                .iter()
+                .map(|l| match l {
+                    LibraryRef::Name(n) => quote!(#n),
+                    LibraryRef::Const(p) => {
+                        let path: syn::Path =
+                            syn::parse_str(p).expect("a library constant is a Rust path");
+                        quote!(#path)
+                    }
+                })
+                .collect();
             let handle_doc = format!(
                 " The libraries these bindings load on first use: {where_}. `{}.check()` resolves every symbol now and reports all that are missing.",
                 item.name

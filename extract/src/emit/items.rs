@@ -201,6 +201,10 @@ pub(crate) fn emit_constant(item: &Item, c: &Constant, cx: Ctx<'_>) -> TokenStre
     let name = ident(&item.name);
     let doc = docs(&item.docs);
     let (ty, value) = match &c.value {
+        ConstValue::Int(v) if c.ty == Type::Prim(crate::ir::Prim::Bool) => {
+            let b = *v != 0;
+            (quote!(bool), quote!(#b))
+        }
         ConstValue::Int(v) => (rust_type(&c.ty, cx), int_literal(*v)),
         ConstValue::Float(v) => {
             let lit = if v.is_finite() {
@@ -258,9 +262,10 @@ pub(crate) fn emit_opaque(item: &Item, o: &Opaque, cx: Ctx<'_>) -> TokenStream {
         },
         Some((size, align)) => {
             let name_str = &item.name;
+            let align_lit = Literal::usize_unsuffixed(align);
             quote! {
                     #doc
-                    #[repr(C, align(#align))]
+                    #[repr(C, align(#align_lit))]
                     #[derive(Clone, Copy)]
                     #[allow(non_camel_case_types)]
                     pub struct #name {

@@ -36,6 +36,7 @@ pub fn emit(unit: &Unit, options: &EmitOptions) -> TokenStream {
     let cx = names::Ctx {
         krate: &options.crate_path,
         in_child: false,
+        unit,
     };
     let mut out = TokenStream::new();
     for item in &unit.items {

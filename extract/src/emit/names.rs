@@ -42,6 +42,8 @@ pub struct Ctx<'a> {
     pub krate: &'a TokenStream,
     /// Whether named types are referred to from a child module.
     pub in_child: bool,
+    /// The whole unit, to look up named types (for anonymous members).
+    pub unit: &'a crate::ir::Unit,
 }
 
 impl<'a> Ctx<'a> {

@@ -2,11 +2,11 @@
 //! offsets, jextract-style segment accessors, allocation, whole-value reads and writes,
 //! bitfield accessors, and layout assertions.
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
 use super::names::{Ctx, docs, ident, layout, prim, rust_type};
-use crate::ir::{Item, Prim, Record, RecordKind};
+use crate::ir::{Item, ItemKind, Prim, Record, RecordKind, Type};
 
 /// Accessor names the generated impl uses itself: a field with one of these names gets its
 /// accessors suffixed with `_field`.
@@ -41,13 +41,15 @@ pub(crate) fn emit(item: &Item, record: &Record, cx: Ctx<'_>) -> TokenStream {
 
     let mut repr = vec![quote!(C)];
     if let Some(p) = record.pack {
-        repr.push(if p == 1 {
+        let p = Literal::usize_unsuffixed(p);
+        repr.push(if record.pack == Some(1) {
             quote!(packed)
         } else {
             quote!(packed(#p))
         });
     }
     if let Some(a) = record.align {
+        let a = Literal::usize_unsuffixed(a);
         repr.push(quote!(align(#a)));
     }
 
@@ -104,7 +106,7 @@ pub(crate) fn emit(item: &Item, record: &Record, cx: Ctx<'_>) -> TokenStream {
             quote! {
                 #[doc(hidden)]
                 pub const __FFM_LAYOUT: &'static #k::__private::CUnion<#m> =
-                    &#k::__private::CUnion::new([#(#member_layouts),*], #align);
+                    &#k::__private::CUnion::new([#(#member_layouts),*], #pack, #align);
             },
             quote!(Self::__FFM_LAYOUT.layout().with_name(#name_str).layout()),
             quote!(#k::layout::UnionLayout),
@@ -163,6 +165,14 @@ pub(crate) fn emit(item: &Item, record: &Record, cx: Ctx<'_>) -> TokenStream {
                 <#ty as #k::__private::FieldAccess>::set(segment, Self::#off_name, #aligned, value)
             }
         });
+    }
+
+    // Members of anonymous struct and union members, reachable from this record.
+    for (i, f) in record.fields.iter().enumerate() {
+        if f.anonymous {
+            let base = field_offset(i);
+            flattened(&mut accessors, cx, name_str, base, &f.ty, aligned);
+        }
     }
 
     // Bitfields: accessors on the value.
@@ -367,5 +377,64 @@ pub(crate) fn emit(item: &Item, record: &Record, cx: Ctx<'_>) -> TokenStream {
         const _: () = {
             #(#assertions;)*
         };
+    }
+}
+
+/// Accessors for the members of an anonymous member of type `ty` at `base`, recursively.
+fn flattened(
+    out: &mut Vec<TokenStream>,
+    cx: Ctx<'_>,
+    parent: &str,
+    base: TokenStream,
+    ty: &Type,
+    aligned: bool,
+) {
+    let k = cx.krate;
+    let Type::Named(inner_name) = ty else { return };
+    let Some(ItemKind::Record(inner)) = cx
+        .unit
+        .items
+        .iter()
+        .find(|i| &i.name == inner_name)
+        .map(|i| &i.kind)
+    else {
+        return;
+    };
+    let inner_ident = ident(inner_name);
+    for (j, m) in inner.fields.iter().enumerate() {
+        if m.hidden {
+            continue;
+        }
+        let member_off = if inner.kind == RecordKind::Struct {
+            quote!(#inner_ident::__FFM_LAYOUT.offset(#j))
+        } else {
+            quote!(0)
+        };
+        let off = quote!((#base + #member_off));
+        if m.anonymous {
+            flattened(out, cx, parent, off, &m.ty, aligned);
+            continue;
+        }
+        let ty = rust_type(&m.ty, cx);
+        let getter = ident(&accessor_name(&m.name));
+        let setter = format_ident!("set_{}", accessor_name(&m.name));
+        let mname = &m.name;
+        let get_doc = format!(
+            " Reads `{mname}`, a member of an anonymous member of `{parent}`, from a segment holding a `{parent}`."
+        );
+        let set_doc = format!(" Writes `{mname}` into a segment holding a `{parent}`.");
+        out.push(quote! {
+            #[doc = #get_doc]
+            #[allow(non_snake_case)]
+            pub fn #getter(segment: &#k::Segment) -> <#ty as #k::__private::FieldAccess>::Get<'_> {
+                <#ty as #k::__private::FieldAccess>::get(segment, #off, #aligned)
+            }
+
+            #[doc = #set_doc]
+            #[allow(non_snake_case)]
+            pub fn #setter(segment: &mut #k::Segment, value: <#ty as #k::__private::FieldAccess>::Set<'_>) {
+                <#ty as #k::__private::FieldAccess>::set(segment, #off, #aligned, value)
+            }
+        });
     }
 }

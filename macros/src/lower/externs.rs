@@ -208,10 +208,6 @@ impl Lower {
         self.declare(&handle, &m.abi);
         self.handles
             .insert(handle.clone(), (self.unit.items.len(), binding.clone()));
-        let consts = args.const_libraries();
-        if !consts.is_empty() {
-            self.const_libraries.push((handle.clone(), consts));
-        }
         self.push(
             handle,
             m.abi.extern_token.span,

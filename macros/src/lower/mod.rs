@@ -21,8 +21,6 @@ mod values;
 pub(crate) struct Lowered {
     /// The IR.
     pub(crate) unit: Unit,
-    /// Per extern item (by handle name): the `library = path` constants, by library index.
-    pub(crate) const_libraries: Vec<(String, Vec<(usize, syn::Path)>)>,
     /// The scalar paths as written, for the generated type assertion.
     pub(crate) uses: Uses,
 }
@@ -39,7 +37,6 @@ pub(crate) struct Lower {
     ints: HashMap<String, i128>,
     /// Handle name → (index of its extern item, its binding).
     handles: HashMap<String, (usize, Binding)>,
-    const_libraries: Vec<(String, Vec<(usize, syn::Path)>)>,
 }
 
 /// Where a declaration came from (file, line and 1-based column, when the compiler says).
@@ -108,7 +105,6 @@ impl Lower {
         ffm_extract::layout::compute_layouts(&mut unit);
         Ok(Lowered {
             unit,
-            const_libraries: self.const_libraries,
             uses: self.uses,
         })
     }

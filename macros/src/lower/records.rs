@@ -92,6 +92,7 @@ impl Lower {
                     docs: fdocs,
                     bitfields: Vec::new(),
                     hidden: false,
+                    anonymous: false,
                 }),
                 None => ok = false,
             }

@@ -1,4 +1,4 @@
-#[repr(C, align(16usize))]
+#[repr(C, align(16))]
 #[derive(Clone, Copy, Debug)]
 #[allow(non_camel_case_types, non_snake_case)]
 pub struct Aligned {

@@ -255,6 +255,7 @@ impl Bits {
             <[u8; 4usize] as ::ffm::__private::Native>::LAYOUT.with_name("bytes"),
             <::core::ffi::c_char as ::ffm::__private::Native>::LAYOUT.with_name("type"),
         ],
+        1usize,
         0usize,
     );
     /// The C layout of `Bits`.
