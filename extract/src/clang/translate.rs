@@ -1,0 +1,1041 @@
+//! From clang's AST to the IR: declarations in scope, the types they need, layouts from clang.
+
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::path::{Path, PathBuf};
+
+use clang_sys::*;
+
+use super::docs::comment_to_docs;
+use super::ffi::{Cursor, Location, Ty};
+use crate::ir::{
+    Binding, Bitfield, ConstValue, Constant, Enum, ExternBlock, Field, Function, Global, Item,
+    ItemKind, Opaque, Origin, Param, Prim, Record, RecordKind, RecordLayout, Signature, Type,
+    Variant,
+};
+use crate::layout::Layouts;
+
+/// What the caller asked to include (empty: everything in the named headers).
+#[derive(Debug, Default, Clone)]
+pub(crate) struct Filters {
+    pub(crate) functions: Vec<String>,
+    pub(crate) structs: Vec<String>,
+    pub(crate) unions: Vec<String>,
+    pub(crate) typedefs: Vec<String>,
+    pub(crate) vars: Vec<String>,
+    pub(crate) constants: Vec<String>,
+}
+
+impl Filters {
+    fn any(&self) -> bool {
+        !(self.functions.is_empty()
+            && self.structs.is_empty()
+            && self.unions.is_empty()
+            && self.typedefs.is_empty()
+            && self.vars.is_empty()
+            && self.constants.is_empty())
+    }
+}
+
+/// A declaration that could be included, for `--dump-includes`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Includable {
+    /// The option that includes it (`--include-function` …).
+    pub option: &'static str,
+    /// The declaration's name.
+    pub name: String,
+    /// Where it is declared (`file:line:col`).
+    pub location: String,
+}
+
+/// The translator's state.
+pub(crate) struct Translator<'h> {
+    headers: &'h [PathBuf],
+    /// Items by name, in the order they were produced.
+    items: Vec<(Sort, Item)>,
+    names: HashSet<String>,
+    /// Declarations translated or in progress (by USR-like key).
+    done: HashSet<String>,
+    pub(crate) warnings: Vec<String>,
+    pub(crate) skipped: Vec<String>,
+    functions: Vec<(Sort, Function)>,
+    globals: Vec<(Sort, Global)>,
+    queue: VecDeque<Cursor>,
+    anon_counter: HashMap<String, usize>,
+}
+
+/// Source order: file index (named headers first, in order), line, column.
+type Sort = (usize, u32, u32, String);
+
+fn canonical(p: &Path) -> PathBuf {
+    std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf())
+}
+
+impl<'h> Translator<'h> {
+    pub(crate) fn new(headers: &'h [PathBuf]) -> Self {
+        Translator {
+            headers,
+            items: Vec::new(),
+            names: HashSet::new(),
+            done: HashSet::new(),
+            warnings: Vec::new(),
+            skipped: Vec::new(),
+            functions: Vec::new(),
+            globals: Vec::new(),
+            queue: VecDeque::new(),
+            anon_counter: HashMap::new(),
+        }
+    }
+
+    fn in_headers(&self, loc: &Location) -> bool {
+        loc.file
+            .as_ref()
+            .is_some_and(|f| self.headers.iter().any(|h| canonical(h) == canonical(f)))
+    }
+
+    fn sort_key(&self, c: &Cursor) -> Sort {
+        let loc = c.location();
+        let file_index = loc
+            .file
+            .as_ref()
+            .and_then(|f| {
+                self.headers
+                    .iter()
+                    .position(|h| canonical(h) == canonical(f))
+            })
+            .unwrap_or(usize::MAX);
+        let file_name = loc
+            .file
+            .as_ref()
+            .map(|f| f.display().to_string())
+            .unwrap_or_default();
+        (file_index, loc.line, loc.column, file_name)
+    }
+
+    fn origin(c: &Cursor) -> Origin {
+        let loc = c.location();
+        Origin {
+            file: loc
+                .file
+                .map(|f| f.display().to_string())
+                .unwrap_or_default(),
+            line: loc.line,
+            column: loc.column,
+        }
+    }
+
+    fn warn(&mut self, c: &Cursor, what: String) {
+        let o = Self::origin(c);
+        self.warnings.push(format!("{o}: {what}"));
+    }
+
+    fn push_item(&mut self, c: &Cursor, name: String, kind: ItemKind) {
+        if !self.names.insert(name.clone()) {
+            return;
+        }
+        let docs = c
+            .raw_comment()
+            .map(|t| comment_to_docs(&t))
+            .unwrap_or_default();
+        let item = Item {
+            name,
+            origin: Self::origin(c),
+            docs,
+            kind,
+        };
+        let key = self.sort_key(c);
+        self.items.push((key, item));
+    }
+
+    /// Lists the declarations of the named headers that the include options can name.
+    pub(crate) fn includables(&self, root: &Cursor) -> Vec<Includable> {
+        let mut out = Vec::new();
+        for c in root.children() {
+            let loc = c.location();
+            if !self.in_headers(&loc) {
+                continue;
+            }
+            let name = c.spelling();
+            if name.is_empty() {
+                continue;
+            }
+            let option = match c.kind() {
+                CXCursor_FunctionDecl => "--include-function",
+                CXCursor_StructDecl if c.is_definition() => "--include-struct",
+                CXCursor_UnionDecl if c.is_definition() => "--include-union",
+                CXCursor_TypedefDecl => "--include-typedef",
+                CXCursor_VarDecl => "--include-var",
+                CXCursor_MacroDefinition if !c.is_macro_function_like() => "--include-constant",
+                CXCursor_EnumDecl => {
+                    for k in c.children() {
+                        out.push(Includable {
+                            option: "--include-constant",
+                            name: k.spelling(),
+                            location: Self::origin(&k).to_string(),
+                        });
+                    }
+                    continue;
+                }
+                _ => continue,
+            };
+            out.push(Includable {
+                option,
+                name,
+                location: Self::origin(&c).to_string(),
+            });
+        }
+        out.sort();
+        out.dedup();
+        out
+    }
+
+    /// Translates the roots (declarations of the named headers, narrowed by `filters`) and
+    /// everything they need; returns the macro definitions in scope, for evaluation.
+    pub(crate) fn run(&mut self, root: &Cursor, filters: &Filters) -> Vec<(Cursor, String)> {
+        let mut macros = Vec::new();
+        let wanted =
+            |list: &Vec<String>, name: &str| !filters.any() || list.iter().any(|n| n == name);
+        for c in root.children() {
+            let loc = c.location();
+            if !self.in_headers(&loc) {
+                continue;
+            }
+            let name = c.spelling();
+            match c.kind() {
+                CXCursor_FunctionDecl if wanted(&filters.functions, &name) => self.function(&c),
+                CXCursor_VarDecl if wanted(&filters.vars, &name) => self.global(&c),
+                CXCursor_StructDecl if wanted(&filters.structs, &name) && c.is_definition() => {
+                    self.queue.push_back(c)
+                }
+                CXCursor_UnionDecl if wanted(&filters.unions, &name) && c.is_definition() => {
+                    self.queue.push_back(c)
+                }
+                CXCursor_TypedefDecl if wanted(&filters.typedefs, &name) => self.queue.push_back(c),
+                CXCursor_EnumDecl => {
+                    let consts: Vec<String> = c.children().iter().map(|k| k.spelling()).collect();
+                    let named = !c.is_anonymous() && !c.spelling().is_empty();
+                    let keep = !filters.any()
+                        || consts.iter().any(|k| filters.constants.contains(k))
+                        || (named && filters.typedefs.contains(&name));
+                    if keep {
+                        self.queue.push_back(c);
+                    }
+                }
+                CXCursor_MacroDefinition
+                    if !c.is_macro_function_like()
+                        && wanted(&filters.constants, &name)
+                        && !name.starts_with("__") =>
+                {
+                    macros.push((c, name));
+                }
+                _ => {}
+            }
+            self.drain();
+        }
+        macros
+    }
+
+    fn drain(&mut self) {
+        while let Some(c) = self.queue.pop_front() {
+            self.declaration(&c);
+        }
+    }
+
+    /// A key identifying a declaration.
+    fn key(c: &Cursor) -> String {
+        let loc = c.location();
+        format!(
+            "{}:{}:{}:{}:{}",
+            c.kind(),
+            c.spelling(),
+            loc.file
+                .map(|f| f.display().to_string())
+                .unwrap_or_default(),
+            loc.line,
+            loc.column
+        )
+    }
+
+    fn declaration(&mut self, c: &Cursor) {
+        let c = c.definition().unwrap_or(*c);
+        if !self.done.insert(Self::key(&c)) {
+            return;
+        }
+        match c.kind() {
+            CXCursor_StructDecl | CXCursor_UnionDecl => {
+                let name = self.record_name(&c);
+                self.record(&c, name);
+            }
+            CXCursor_EnumDecl => self.enumeration(&c, None),
+            CXCursor_TypedefDecl => self.typedef(&c),
+            _ => {}
+        }
+    }
+
+    /// The Rust name of a record: its tag, or for an anonymous one the typedef that names it.
+    fn record_name(&mut self, c: &Cursor) -> String {
+        let name = c.spelling();
+        if !c.is_anonymous() && !name.is_empty() && !name.contains(' ') {
+            return name;
+        }
+        // `typedef struct { … } Foo;`: clang spells the type as the typedef name.
+        let spelled = c.ty().spelling();
+        if !spelled.contains(' ') && !spelled.is_empty() && !spelled.contains('(') {
+            return spelled;
+        }
+        let n = self.anon_counter.entry("anon".into()).or_insert(0);
+        *n += 1;
+        format!("__anon_record_{n}")
+    }
+
+    fn record(&mut self, c: &Cursor, name: String) {
+        let kind = if c.kind() == CXCursor_UnionDecl {
+            RecordKind::Union
+        } else {
+            RecordKind::Struct
+        };
+        let ty = c.ty();
+        let (Some(size), Some(align)) = (ty.size(), ty.align()) else {
+            // An incomplete type: an opaque handle.
+            self.push_item(
+                c,
+                name,
+                ItemKind::Opaque(Opaque {
+                    size_align: None,
+                    reason: None,
+                }),
+            );
+            return;
+        };
+        let mut fields = Vec::new();
+        let mut offsets = Vec::new();
+        // (size, alignment) of each field, from clang.
+        let mut sizes: Vec<(usize, usize)> = Vec::new();
+        let mut problem: Option<String> = None;
+        let mut bitfield_run: Option<BitRun> = None;
+        let mut anon_index = 0usize;
+        let children = c.children();
+        for f in &children {
+            if f.kind() != CXCursor_FieldDecl {
+                continue;
+            }
+            let Some(bits) = f.field_offset_bits() else {
+                problem = Some(format!(
+                    "clang gives no offset for field `{}`",
+                    f.spelling()
+                ));
+                break;
+            };
+            let fname = f.spelling();
+            if f.is_bitfield() {
+                let width = f.bitfield_width();
+                let fty = f.ty();
+                let Some(prim) = prim_of(&fty.canonical()) else {
+                    problem = Some(format!(
+                        "bitfield `{fname}` has type {} which has no Rust scalar",
+                        fty.spelling()
+                    ));
+                    break;
+                };
+                let run = bitfield_run.get_or_insert_with(|| BitRun {
+                    start_byte: bits / 8,
+                    end_bit: bits,
+                    fields: Vec::new(),
+                });
+                run.end_bit = run.end_bit.max(bits + width);
+                if width > 0 && !fname.is_empty() {
+                    run.fields.push(Bitfield {
+                        name: fname,
+                        ty: prim,
+                        bit_offset: bits - run.start_byte * 8,
+                        width,
+                        docs: f
+                            .raw_comment()
+                            .map(|t| comment_to_docs(&t))
+                            .unwrap_or_default(),
+                    });
+                }
+                continue;
+            }
+            if let Some(run) = bitfield_run.take() {
+                push_bitfield_run(&mut fields, &mut offsets, &mut sizes, run);
+            }
+            if bits % 8 != 0 {
+                problem = Some(format!("field `{fname}` does not start on a byte"));
+                break;
+            }
+            let fty = f.ty();
+            // Anonymous struct or union members: a named nested type, reachable from the parent.
+            let decl = fty.canonical().declaration();
+            let anonymous_member =
+                fname.is_empty() && matches!(decl.kind(), CXCursor_StructDecl | CXCursor_UnionDecl);
+            let (field_name, ir_ty) =
+                if matches!(decl.kind(), CXCursor_StructDecl | CXCursor_UnionDecl)
+                    && (decl.is_anonymous_record()
+                        || decl.spelling().is_empty()
+                        || decl.is_anonymous())
+                {
+                    let suffix = if fname.is_empty() {
+                        anon_index += 1;
+                        format!("anon{anon_index}")
+                    } else {
+                        fname.clone()
+                    };
+                    let nested = format!("{name}__{suffix}");
+                    if self.done.insert(Self::key(&decl)) {
+                        self.record(&decl, nested.clone());
+                    }
+                    let field_name = if fname.is_empty() {
+                        format!("__anon{anon_index}")
+                    } else {
+                        fname.clone()
+                    };
+                    (field_name, Ok(Type::Named(nested)))
+                } else {
+                    (fname.clone(), self.ty(&fty, f))
+                };
+            match ir_ty {
+                Ok(t) => {
+                    fields.push(Field {
+                        name: field_name,
+                        ty: t,
+                        docs: f
+                            .raw_comment()
+                            .map(|t| comment_to_docs(&t))
+                            .unwrap_or_default(),
+                        bitfields: Vec::new(),
+                        hidden: false,
+                        anonymous: anonymous_member,
+                    });
+                    offsets.push(bits / 8);
+                    match (fty.size(), fty.align()) {
+                        (Some(s), Some(a)) => sizes.push((s, a)),
+                        _ => {
+                            problem = Some(format!("field `{fname}` has an incomplete type"));
+                            break;
+                        }
+                    }
+                }
+                Err(why) => {
+                    problem = Some(format!("field `{fname}`: {why}"));
+                    break;
+                }
+            }
+        }
+        if problem.is_none()
+            && let Some(run) = bitfield_run.take()
+        {
+            push_bitfield_run(&mut fields, &mut offsets, &mut sizes, run);
+        }
+        if let Some(why) = problem {
+            self.opaque_with_warning(c, name, size, align, why);
+            return;
+        }
+        let record = Record {
+            kind,
+            fields,
+            pack: None,
+            align: None,
+            layout: Some(RecordLayout {
+                size,
+                align,
+                offsets,
+            }),
+            attrs: Vec::new(),
+        };
+        match fit_layout(record, &sizes) {
+            Ok(r) => self.push_item(c, name, ItemKind::Record(r)),
+            Err(why) => self.opaque_with_warning(c, name, size, align, why),
+        }
+    }
+
+    fn opaque_with_warning(
+        &mut self,
+        c: &Cursor,
+        name: String,
+        size: usize,
+        align: usize,
+        why: String,
+    ) {
+        self.warn(
+            c,
+            format!(
+                "`{name}` is emitted as an opaque blob of {size} byte(s) aligned to {align}: {why}"
+            ),
+        );
+        self.push_item(
+            c,
+            name,
+            ItemKind::Opaque(Opaque {
+                size_align: Some((size, align)),
+                reason: Some(why),
+            }),
+        );
+    }
+
+    fn enumeration(&mut self, c: &Cursor, typedef_name: Option<String>) {
+        let repr = match prim_of(&c.enum_integer_type().canonical()) {
+            Some(p) => p,
+            None => {
+                self.warn(
+                    c,
+                    format!("enum `{}` has an unsupported integer type", c.spelling()),
+                );
+                return;
+            }
+        };
+        let variants: Vec<Variant> = c
+            .children()
+            .iter()
+            .filter(|k| k.kind() == CXCursor_EnumConstantDecl)
+            .map(|k| Variant {
+                name: k.spelling(),
+                value: k.enum_value(),
+                docs: k
+                    .raw_comment()
+                    .map(|t| comment_to_docs(&t))
+                    .unwrap_or_default(),
+            })
+            .collect();
+        let spelled = c.spelling();
+        let name = typedef_name.or_else(|| {
+            (!c.is_anonymous() && !spelled.is_empty() && !spelled.contains(' ')).then_some(spelled)
+        });
+        match name {
+            Some(name) => self.push_item(c, name, ItemKind::Enum(Enum { repr, variants })),
+            None => {
+                // `enum { A = 1, B = 2 };`: plain constants of the enum's integer type.
+                for (k, v) in c.children().iter().zip(variants) {
+                    self.push_item(
+                        k,
+                        v.name.clone(),
+                        ItemKind::Constant(Constant {
+                            ty: Type::Prim(repr),
+                            value: ConstValue::Int(v.value),
+                        }),
+                    );
+                }
+            }
+        }
+    }
+
+    fn typedef(&mut self, c: &Cursor) {
+        let name = c.spelling();
+        if special_typedef(&name).is_some() {
+            return;
+        }
+        let under = c.typedef_underlying();
+        let named = under.named();
+        let decl = named.canonical().declaration();
+        // `typedef struct x x;` / `typedef struct { … } x;` / `typedef enum { … } x;`
+        if (named.kind() == CXType_Record
+            || named.kind() == CXType_Enum
+            || under.kind() == CXType_Elaborated)
+            && matches!(
+                decl.kind(),
+                CXCursor_StructDecl | CXCursor_UnionDecl | CXCursor_EnumDecl
+            )
+        {
+            let tag = decl.spelling();
+            let anonymous = decl.is_anonymous() || tag.is_empty() || tag.contains(' ');
+            if anonymous || tag == name {
+                let def = decl.definition().unwrap_or(decl);
+                if self.done.insert(Self::key(&def)) {
+                    if def.kind() == CXCursor_EnumDecl {
+                        self.enumeration(&def, Some(name));
+                    } else {
+                        self.record(&def, name);
+                    }
+                }
+                return;
+            }
+        }
+        // A function-pointer typedef: a callback type.
+        let canon = under.canonical();
+        if canon.kind() == CXType_Pointer {
+            let pointee = canon.pointee().canonical();
+            if matches!(
+                pointee.kind(),
+                CXType_FunctionProto | CXType_FunctionNoProto
+            ) {
+                match self.signature(&pointee, c) {
+                    Ok(sig) if sig.variadic => {
+                        self.skip(
+                            c,
+                            format!(
+                                "callback type `{name}` is variadic, which Rust closures cannot be"
+                            ),
+                        );
+                        self.push_item(
+                            c,
+                            name,
+                            ItemKind::Typedef(Type::Pointer {
+                                pointee: Box::new(Type::Void),
+                                mutable: true,
+                            }),
+                        );
+                    }
+                    Ok(sig) => self.push_item(c, name, ItemKind::FnPointer(sig)),
+                    Err(why) => self.skip(c, format!("callback type `{name}`: {why}")),
+                }
+                return;
+            }
+        }
+        match self.ty(&under, c) {
+            Ok(t) => {
+                if t == Type::Named(name.clone()) {
+                    return;
+                }
+                self.push_item(c, name, ItemKind::Typedef(t))
+            }
+            Err(why) => self.skip(c, format!("typedef `{name}`: {why}")),
+        }
+    }
+
+    fn skip(&mut self, c: &Cursor, why: String) {
+        let o = Self::origin(c);
+        self.skipped.push(format!("{o}: {why}"));
+        self.warnings.push(format!("{o}: skipped {why}"));
+    }
+
+    fn function(&mut self, c: &Cursor) {
+        let name = c.spelling();
+        if c.storage_class() == CX_SC_Static || c.is_inlined() {
+            let o = Self::origin(c);
+            self.skipped.push(format!(
+                "{o}: function `{name}` is static or inline: it has no symbol to bind"
+            ));
+            return;
+        }
+        if self.functions.iter().any(|(_, f)| f.name == name) {
+            return;
+        }
+        let sig = match self.signature(&c.ty(), c) {
+            Ok(s) => s,
+            Err(why) => {
+                self.skip(c, format!("function `{name}`: {why}"));
+                return;
+            }
+        };
+        let params = c
+            .arguments()
+            .iter()
+            .zip(sig.params)
+            .enumerate()
+            .map(|(i, (a, p))| {
+                let n = a.spelling();
+                Param {
+                    name: if n.is_empty() { format!("arg{i}") } else { n },
+                    ty: p.ty,
+                }
+            })
+            .collect();
+        let mut symbol = c.mangling();
+        if let Some(stripped) = symbol.strip_prefix('\u{1}') {
+            symbol = stripped.to_owned();
+        }
+        if symbol.is_empty() {
+            symbol = name.clone();
+        }
+        let f = Function {
+            name,
+            symbol,
+            origin: Self::origin(c),
+            docs: c
+                .raw_comment()
+                .map(|t| comment_to_docs(&t))
+                .unwrap_or_default(),
+            sig: Signature {
+                params,
+                ret: sig.ret,
+                variadic: sig.variadic,
+            },
+            safe: false,
+        };
+        let key = self.sort_key(c);
+        self.functions.push((key, f));
+    }
+
+    fn global(&mut self, c: &Cursor) {
+        let name = c.spelling();
+        if c.storage_class() == CX_SC_Static {
+            return;
+        }
+        if self.globals.iter().any(|(_, g)| g.name == name) {
+            return;
+        }
+        let ty = c.ty();
+        match self.ty(&ty, c) {
+            Ok(t) => {
+                let mut symbol = c.mangling();
+                if let Some(stripped) = symbol.strip_prefix('\u{1}') {
+                    symbol = stripped.to_owned();
+                }
+                if symbol.is_empty() {
+                    symbol = name.clone();
+                }
+                let g = Global {
+                    name,
+                    symbol,
+                    origin: Self::origin(c),
+                    docs: c
+                        .raw_comment()
+                        .map(|t| comment_to_docs(&t))
+                        .unwrap_or_default(),
+                    ty: t,
+                    constant: ty.is_const(),
+                };
+                let key = self.sort_key(c);
+                self.globals.push((key, g));
+            }
+            Err(why) => self.skip(c, format!("global `{name}`: {why}")),
+        }
+    }
+
+    fn signature(&mut self, fty: &Ty, at: &Cursor) -> Result<Signature, String> {
+        let canon = fty.canonical();
+        if canon.kind() == CXType_FunctionNoProto {
+            return Err("it has no prototype (K&R declaration)".into());
+        }
+        let ret = self
+            .ty(&fty.result(), at)
+            .map_err(|e| format!("return type: {e}"))?;
+        let params = fty
+            .args()
+            .iter()
+            .enumerate()
+            .map(|(i, a)| {
+                // Arrays as parameters (also behind typedefs, like `va_list`) decay to pointers.
+                let canon = a.canonical();
+                let t = if matches!(canon.kind(), CXType_ConstantArray | CXType_IncompleteArray) {
+                    let element = self
+                        .ty(&canon.element(), at)
+                        .map_err(|e| format!("parameter {i}: {e}"))?;
+                    Type::Pointer {
+                        pointee: Box::new(element),
+                        mutable: !canon.element().is_const(),
+                    }
+                } else {
+                    self.ty(a, at).map_err(|e| format!("parameter {i}: {e}"))?
+                };
+                Ok(Param {
+                    name: format!("arg{i}"),
+                    ty: t,
+                })
+            })
+            .collect::<Result<Vec<_>, String>>()?;
+        Ok(Signature {
+            params,
+            ret,
+            variadic: canon.is_variadic(),
+        })
+    }
+
+    /// The IR type for a clang type; enqueues the declarations it needs.
+    pub(crate) fn ty(&mut self, t: &Ty, at: &Cursor) -> Result<Type, String> {
+        match t.kind() {
+            CXType_Typedef => {
+                let decl = t.declaration();
+                let name = decl.spelling();
+                if let Some(p) = special_typedef(&name)
+                    && t.canonical().size() == Some(p.size())
+                {
+                    return Ok(Type::Prim(p));
+                }
+                // Implementation-internal typedefs (`__uint32_t`, `__builtin_va_list`) resolve
+                // to what they name; others become named types.
+                let under = decl.typedef_underlying();
+                if name.starts_with("__") {
+                    return self.ty(&under, at);
+                }
+                self.queue.push_back(decl);
+                Ok(Type::Named(name))
+            }
+            CXType_Elaborated => self.ty(&t.named(), at),
+            CXType_Record => {
+                let decl = t.declaration();
+                let def = decl.definition().unwrap_or(decl);
+                let spelled = def.spelling();
+                if def.is_anonymous() || spelled.is_empty() || spelled.contains(' ') {
+                    // Anonymous record types are named where they are declared.
+                    return Err(format!(
+                        "anonymous type `{}` used outside its declaration",
+                        t.spelling()
+                    ));
+                }
+                self.queue.push_back(def);
+                Ok(Type::Named(spelled))
+            }
+            CXType_Enum => {
+                let decl = t.declaration();
+                let spelled = decl.spelling();
+                if decl.is_anonymous() || spelled.is_empty() || spelled.contains(' ') {
+                    return prim_of(&decl.enum_integer_type().canonical())
+                        .map(Type::Prim)
+                        .ok_or_else(|| "unsupported enum integer type".to_string());
+                }
+                self.queue.push_back(decl);
+                Ok(Type::Named(spelled))
+            }
+            CXType_Pointer => {
+                let pointee = t.pointee();
+                let canon = pointee.canonical();
+                if matches!(canon.kind(), CXType_FunctionProto | CXType_FunctionNoProto) {
+                    // A pointer to a function: a named callback if the pointee is spelled via a
+                    // function typedef, else an anonymous one.
+                    let sig = self.signature(&pointee, at)?;
+                    return Ok(Type::FnPointer(Box::new(sig)));
+                }
+                let inner = if canon.kind() == CXType_Void {
+                    Type::Void
+                } else {
+                    match self.ty(&pointee, at) {
+                        Ok(t) => t,
+                        // A pointer to something we cannot express is still a pointer.
+                        Err(_) => Type::Void,
+                    }
+                };
+                Ok(Type::Pointer {
+                    pointee: Box::new(inner),
+                    mutable: !pointee.is_const(),
+                })
+            }
+            CXType_ConstantArray => {
+                let element = self.ty(&t.element(), at)?;
+                let len = t.array_len().ok_or("array without a length")?;
+                Ok(Type::Array {
+                    element: Box::new(element),
+                    len,
+                })
+            }
+            CXType_IncompleteArray => {
+                let element = self.ty(&t.element(), at)?;
+                Ok(Type::Array {
+                    element: Box::new(element),
+                    len: 0,
+                })
+            }
+            CXType_Void => Ok(Type::Void),
+            CXType_Attributed => {
+                // SAFETY: plain accessor on an attributed type.
+                let modified = Ty(unsafe { clang_Type_getModifiedType(t.0) });
+                self.ty(&modified, at)
+            }
+            _ => {
+                if let Some(p) = prim_of(t) {
+                    return Ok(Type::Prim(p));
+                }
+                let canon = t.canonical();
+                if canon.kind() != t.kind() {
+                    return self.ty(&canon, at);
+                }
+                Err(unsupported(t))
+            }
+        }
+    }
+
+    /// Finishes: items in source order, then the extern block.
+    pub(crate) fn finish(
+        mut self,
+        binding: Binding,
+        handle: Option<String>,
+    ) -> (crate::ir::Unit, Vec<String>, Vec<String>) {
+        self.items.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut items: Vec<Item> = self.items.into_iter().map(|(_, i)| i).collect();
+        // Check every record: C's rules over the IR field types must give clang's layout, or
+        // the record becomes an opaque blob of the right size (never a wrong layout).
+        let snapshot = crate::ir::Unit {
+            items: items.clone(),
+        };
+        let mut layouts = Layouts::new(&snapshot);
+        for item in &mut items {
+            let ItemKind::Record(r) = &item.kind else {
+                continue;
+            };
+            let clang = r.layout.clone().expect("clang layout");
+            let computed = layouts.record(r);
+            if computed.as_ref() != Some(&clang) {
+                let why = match computed {
+                    Some(c) => format!(
+                        "C's rules over its fields give size {}, alignment {}, offsets {:?}; clang says size {}, alignment {}, offsets {:?}",
+                        c.size, c.align, c.offsets, clang.size, clang.align, clang.offsets
+                    ),
+                    None => "a field's layout is unknown".to_string(),
+                };
+                self.warnings.push(format!(
+                    "{}: `{}` is emitted as an opaque blob of {} byte(s) aligned to {}: {why}",
+                    item.origin, item.name, clang.size, clang.align
+                ));
+                item.kind = ItemKind::Opaque(Opaque {
+                    size_align: Some((clang.size, clang.align)),
+                    reason: Some(why),
+                });
+            }
+        }
+        self.functions.sort_by(|a, b| a.0.cmp(&b.0));
+        self.globals.sort_by(|a, b| a.0.cmp(&b.0));
+        if !self.functions.is_empty() || !self.globals.is_empty() {
+            let name = handle.unwrap_or_else(|| binding.default_handle_name());
+            items.push(Item {
+                name,
+                origin: Origin::default(),
+                docs: Vec::new(),
+                kind: ItemKind::Extern(ExternBlock {
+                    binding,
+                    functions: self.functions.into_iter().map(|(_, f)| f).collect(),
+                    globals: self.globals.into_iter().map(|(_, g)| g).collect(),
+                }),
+            });
+        }
+        (crate::ir::Unit { items }, self.warnings, self.skipped)
+    }
+
+    /// Adds evaluated macro constants.
+    pub(crate) fn push_constant(&mut self, at: &Cursor, name: String, c: Constant) {
+        self.push_item(at, name, ItemKind::Constant(c));
+    }
+}
+
+/// A run of consecutive bitfields, stored in bytes `start_byte ..= end_bit / 8`.
+struct BitRun {
+    start_byte: usize,
+    end_bit: usize,
+    fields: Vec<Bitfield>,
+}
+
+fn push_bitfield_run(
+    fields: &mut Vec<Field>,
+    offsets: &mut Vec<usize>,
+    sizes: &mut Vec<(usize, usize)>,
+    run: BitRun,
+) {
+    let len = run.end_bit.div_ceil(8) - run.start_byte;
+    if len == 0 {
+        return;
+    }
+    sizes.push((len, 1));
+    let index = fields.iter().filter(|f| !f.bitfields.is_empty()).count() + 1;
+    fields.push(Field {
+        name: format!("_bitfield_{index}"),
+        ty: Type::Array {
+            element: Box::new(Type::Prim(Prim::U8)),
+            len,
+        },
+        docs: Vec::new(),
+        bitfields: run.fields,
+        hidden: true,
+        anonymous: false,
+    });
+    offsets.push(run.start_byte);
+}
+
+/// Makes a record's fields reproduce clang's layout under C's rules (as the emitted code
+/// computes it): adds `pack`/`align` for packed and aligned records, and explicit padding where
+/// bitfield storage leaves gaps. `sizes` are clang's (size, alignment) of each field.
+fn fit_layout(mut r: Record, sizes: &[(usize, usize)]) -> Result<Record, String> {
+    let target = r.layout.clone().expect("clang layout");
+    let natural_align = sizes.iter().map(|(_, a)| *a).max().unwrap_or(1);
+    if target.align < natural_align {
+        r.pack = Some(target.align);
+    } else if target.align > natural_align {
+        r.align = Some(target.align);
+    }
+    if r.kind == RecordKind::Struct {
+        let mut fields = Vec::new();
+        let mut offsets = Vec::new();
+        let mut at = 0usize;
+        let mut pad_index = 0usize;
+        for ((f, off), (s, a)) in r.fields.drain(..).zip(&target.offsets).zip(sizes) {
+            let a = r.pack.map_or(*a, |p| (*a).min(p));
+            let natural = at.next_multiple_of(a);
+            if *off > natural {
+                pad_index += 1;
+                fields.push(padding_field(pad_index, *off - at));
+                offsets.push(at);
+            } else if *off < natural {
+                return Err(format!(
+                    "field `{}` is at offset {off}, before C's rules would place it",
+                    f.name
+                ));
+            }
+            fields.push(f);
+            offsets.push(*off);
+            at = off + s;
+        }
+        r.fields = fields;
+        r.layout = Some(RecordLayout { offsets, ..target });
+    }
+    Ok(r)
+}
+
+fn padding_field(index: usize, len: usize) -> Field {
+    Field {
+        name: format!("_padding_{index}"),
+        ty: Type::Array {
+            element: Box::new(Type::Prim(Prim::U8)),
+            len,
+        },
+        docs: Vec::new(),
+        bitfields: Vec::new(),
+        hidden: true,
+        anonymous: false,
+    }
+}
+
+/// Typedefs with a fixed Rust scalar (`size_t` is `usize`, `int32_t` is `i32`, …).
+fn special_typedef(name: &str) -> Option<Prim> {
+    Some(match name {
+        "size_t" | "uintptr_t" => Prim::Usize,
+        "ssize_t" | "ptrdiff_t" | "intptr_t" => Prim::Isize,
+        "int8_t" => Prim::I8,
+        "uint8_t" => Prim::U8,
+        "int16_t" => Prim::I16,
+        "uint16_t" => Prim::U16,
+        "int32_t" => Prim::I32,
+        "uint32_t" => Prim::U32,
+        "int64_t" => Prim::I64,
+        "uint64_t" => Prim::U64,
+        _ => return None,
+    })
+}
+
+/// The scalar for a builtin clang type.
+fn prim_of(t: &Ty) -> Option<Prim> {
+    prim_of_kind(t.kind())
+}
+
+/// The scalar for a builtin clang type kind.
+pub(crate) fn prim_of_kind(kind: CXTypeKind) -> Option<Prim> {
+    Some(match kind {
+        CXType_Bool => Prim::Bool,
+        CXType_Char_S | CXType_Char_U => Prim::Char,
+        CXType_SChar => Prim::SChar,
+        CXType_UChar => Prim::UChar,
+        CXType_Short => Prim::Short,
+        CXType_UShort => Prim::UShort,
+        CXType_Int => Prim::Int,
+        CXType_UInt => Prim::UInt,
+        CXType_Long => Prim::Long,
+        CXType_ULong => Prim::ULong,
+        CXType_LongLong => Prim::LongLong,
+        CXType_ULongLong => Prim::ULongLong,
+        CXType_Float => Prim::F32,
+        CXType_Double => Prim::F64,
+        _ => return None,
+    })
+}
+
+fn unsupported(t: &Ty) -> String {
+    let what = match t.canonical().kind() {
+        CXType_LongDouble => "long double has no Rust equivalent",
+        CXType_Int128 | CXType_UInt128 => "__int128 has no stable C ABI in Rust",
+        CXType_Float128 => "_Float128 has no Rust equivalent",
+        CXType_Half | CXType_Float16 | CXType_BFloat16 => {
+            "16-bit floats have no stable Rust equivalent"
+        }
+        CXType_Complex => "_Complex types are not supported",
+        CXType_Vector => "vector types are not supported",
+        CXType_Atomic => "_Atomic types are not supported",
+        _ => "this kind of type is not supported",
+    };
+    format!("type `{}`: {what}", t.spelling())
+}
