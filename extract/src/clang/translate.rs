@@ -497,9 +497,19 @@ impl<'h> Translator<'h> {
             })
             .collect();
         let spelled = c.spelling();
-        let name = typedef_name.or_else(|| {
-            (!c.is_anonymous() && !spelled.is_empty() && !spelled.contains(' ')).then_some(spelled)
-        });
+        // `typedef enum { … } X;`: clang spells the anonymous enum's type as `X`.
+        let typedef_spelled = c.ty().spelling();
+        let name = typedef_name
+            .or_else(|| {
+                (!c.is_anonymous() && !spelled.is_empty() && !spelled.contains(' '))
+                    .then_some(spelled)
+            })
+            .or_else(|| {
+                (!typedef_spelled.is_empty()
+                    && !typedef_spelled.contains(' ')
+                    && !typedef_spelled.contains('('))
+                .then_some(typedef_spelled)
+            });
         match name {
             Some(name) => self.push_item(c, name, ItemKind::Enum(Enum { repr, variants })),
             None => {

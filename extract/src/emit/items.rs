@@ -102,7 +102,8 @@ pub(crate) fn emit_fn_pointer(item: &Item, sig: &Signature, cx: Ctx<'_>) -> Toke
         .collect();
     let arg_types: Vec<_> = params.iter().map(|(_, t)| t.clone()).collect();
     let ret = return_value_type(&sig.ret, cx);
-    let invoke = if sig.variadic {
+    // Rust closures cannot be variadic, and typed upcalls take up to 12 arguments.
+    let invoke = if sig.variadic || sig.params.len() > 12 {
         quote!()
     } else {
         let names: Vec<_> = params.iter().map(|(n, _)| n.clone()).collect();

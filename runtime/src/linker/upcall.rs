@@ -336,7 +336,7 @@ impl Linker {
     }
 }
 
-/// A closure usable as a typed upcall: `Fn(A, …) -> R` for up to 8 arguments, each
+/// A closure usable as a typed upcall: `Fn(A, …) -> R` for up to 12 arguments, each
 /// [`Native`] (scalars, pointers, [`Address`], generated structs by value), returning a
 /// `Native` value or `()`.
 pub trait UpcallFn<S, R>: Send + Sync + Sized + 'static {
@@ -476,3 +476,7 @@ upcall_fn!(0 A, 1 B, 2 C, 3 D, 4 E);
 upcall_fn!(0 A, 1 B, 2 C, 3 D, 4 E, 5 G);
 upcall_fn!(0 A, 1 B, 2 C, 3 D, 4 E, 5 G, 6 H);
 upcall_fn!(0 A, 1 B, 2 C, 3 D, 4 E, 5 G, 6 H, 7 I);
+upcall_fn!(0 A, 1 B, 2 C, 3 D, 4 E, 5 G, 6 H, 7 I, 8 J);
+upcall_fn!(0 A, 1 B, 2 C, 3 D, 4 E, 5 G, 6 H, 7 I, 8 J, 9 K);
+upcall_fn!(0 A, 1 B, 2 C, 3 D, 4 E, 5 G, 6 H, 7 I, 8 J, 9 K, 10 L);
+upcall_fn!(0 A, 1 B, 2 C, 3 D, 4 E, 5 G, 6 H, 7 I, 8 J, 9 K, 10 L, 11 M);
