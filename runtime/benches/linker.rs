@@ -14,6 +14,38 @@ use ffm::linker::{
 use ffm::prelude::*;
 use libffi::middle::{Cif, Closure, CodePtr, Type, arg};
 
+/// The typed path: `#[ffm::foreign]` wrappers, bound on first use, called through a typed
+/// function pointer.
+#[ffm::foreign(library = ffm_tests::BENCHLIB, name = BENCHLIB)]
+mod bl {
+    use std::ffi::{c_char, c_int, c_long};
+
+    #[repr(C)]
+    pub struct bl_point {
+        pub x: c_int,
+        pub y: c_int,
+    }
+
+    #[repr(C)]
+    pub struct bl_big {
+        pub a: f64,
+        pub b: f64,
+        pub c: f64,
+        pub d: f64,
+    }
+
+    pub type bl_cb = unsafe extern "C" fn(c_int) -> c_int;
+
+    unsafe extern "C" {
+        pub fn bl_noop();
+        pub fn bl_add(a: c_int, b: c_int) -> c_int;
+        pub fn bl_mix6(a: c_int, b: c_long, c: f64, d: f32, e: *mut c_char, f: c_long) -> c_long;
+        pub fn bl_point_add(p: bl_point, q: bl_point) -> bl_point;
+        pub fn bl_big_scale(v: bl_big, k: f64) -> bl_big;
+        pub fn bl_call_cb(cb: bl_cb, n: c_int) -> c_int;
+    }
+}
+
 fn lib() -> &'static Library {
     static LIB: std::sync::OnceLock<Library> = std::sync::OnceLock::new();
     LIB.get_or_init(|| Library::open(ffm_tests::BENCHLIB).expect("benchlib"))
@@ -84,10 +116,16 @@ fn downcalls(c: &mut Criterion) {
             })
         });
         // SAFETY: the descriptor matches.
-        g.bench_function("ffm_typed", |b| {
+        g.bench_function("ffm_typed_view", |b| {
             b.iter(|| {
                 // SAFETY: the descriptor (or CIF) matches the benchmark function.
                 unsafe { typed.call(()) }
+            })
+        });
+        g.bench_function("ffm_typed", |b| {
+            b.iter(|| {
+                // SAFETY: bl_noop has no preconditions.
+                unsafe { bl::bl_noop() }
             })
         });
         g.finish();
@@ -122,11 +160,16 @@ fn downcalls(c: &mut Criterion) {
                 r.unwrap()
             })
         });
-        // SAFETY: the descriptor matches.
-        g.bench_function("ffm_typed", |b| {
+        g.bench_function("ffm_typed_view", |b| {
             b.iter(|| {
                 // SAFETY: the descriptor (or CIF) matches the benchmark function.
                 unsafe { typed.call((black_box(1), black_box(2))) }
+            })
+        });
+        g.bench_function("ffm_typed", |b| {
+            b.iter(|| {
+                // SAFETY: bl_add has no preconditions.
+                unsafe { bl::bl_add(black_box(1), black_box(2)) }
             })
         });
         g.finish();
@@ -201,11 +244,16 @@ fn downcalls(c: &mut Criterion) {
                 .unwrap()
             })
         });
-        g.bench_function("ffm_typed", |b| {
-            // SAFETY: the descriptor matches; `text` is a C string.
+        g.bench_function("ffm_typed_view", |b| {
             b.iter(|| {
                 // SAFETY: the descriptor (or CIF) matches the benchmark function.
                 unsafe { typed.call((black_box(1), 2i64, 3.0, 4.0f32, &*text, 6i64)) }
+            })
+        });
+        g.bench_function("ffm_typed", |b| {
+            b.iter(|| {
+                // SAFETY: `text` is a C string, which is all bl_mix6 reads.
+                unsafe { bl::bl_mix6(black_box(1), 2, 3.0, 4.0, black_box(tp), 6) }
             })
         });
         g.finish();
@@ -254,11 +302,18 @@ fn downcalls(c: &mut Criterion) {
         });
         let mut scratch_buf2 = [0u64; 4];
         let mut scratch2 = ffm::PrefixAllocator::new(Segment::of_mut_slice(&mut scratch_buf2));
-        g.bench_function("ffm_typed", |b| {
+        g.bench_function("ffm_typed_view", |b| {
             b.iter(|| {
                 // SAFETY: the descriptor matches.
                 let r = unsafe { typed.call_in(&mut scratch2, (black_box(&*a), &*bseg)) };
                 black_box(r.unwrap().get(I32, 0))
+            })
+        });
+        g.bench_function("ffm_typed", |b| {
+            b.iter(|| {
+                let (p, q) = (bl::bl_point { x: 1, y: 2 }, bl::bl_point { x: 3, y: 4 });
+                // SAFETY: bl_point_add has no preconditions.
+                unsafe { bl::bl_point_add(black_box(p), q) }
             })
         });
         g.finish();
@@ -310,11 +365,23 @@ fn downcalls(c: &mut Criterion) {
         });
         let mut buf2 = [0u64; 8];
         let mut scratch2 = ffm::PrefixAllocator::new(Segment::of_mut_slice(&mut buf2));
-        g.bench_function("ffm_typed", |b| {
+        g.bench_function("ffm_typed_view", |b| {
             b.iter(|| {
                 // SAFETY: the descriptor matches.
                 let r = unsafe { typed.call_in(&mut scratch2, (black_box(&*v), 2.0)) };
                 black_box(r.unwrap().get(F64, 0))
+            })
+        });
+        g.bench_function("ffm_typed", |b| {
+            b.iter(|| {
+                let v = bl::bl_big {
+                    a: 1.0,
+                    b: 2.0,
+                    c: 3.0,
+                    d: 4.0,
+                };
+                // SAFETY: bl_big_scale has no preconditions.
+                unsafe { bl::bl_big_scale(black_box(v), 2.0) }
             })
         });
         g.finish();
@@ -385,6 +452,15 @@ fn upcalls(c: &mut Criterion) {
     });
     g.bench_function("ffm_typed", |b| {
         b.iter(|| call_cb(black_box(typed.address().as_ptr()), 1000))
+    });
+    // The whole typed path: a `#[foreign]` callback type's closure, passed to a `#[foreign]`
+    // wrapper.
+    let foreign_cb = bl::bl_cb::new(&arena, |v| v + 1).unwrap();
+    g.bench_function("ffm_foreign", |b| {
+        b.iter(|| {
+            // SAFETY: the callback lives in `arena`, which outlives the call.
+            unsafe { bl::bl_call_cb(black_box(foreign_cb), 1000) }
+        })
     });
     g.finish();
 

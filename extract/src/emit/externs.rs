@@ -155,8 +155,8 @@ fn function(f: &Function, handle: &str, binding: &Binding, cx: Ctx<'_>) -> Token
 
     let address_expr = match binding {
         Binding::Runtime(_) => quote!({
-            static SLOT: #k::__private::FnSlot = #k::__private::FnSlot::new();
-            SLOT.get(&#handle, #symbol)
+            static __FFM_SLOT: #k::__private::FnSlot = #k::__private::FnSlot::new();
+            __FFM_SLOT.get(&#handle, #symbol)
         }),
         Binding::Link(_) => {
             let link = link_ident(&f.name);
@@ -164,15 +164,21 @@ fn function(f: &Function, handle: &str, binding: &Binding, cx: Ctx<'_>) -> Token
         }
     };
 
+    // The variadic tuple's parameter: `args`, unless a C parameter has that name.
+    let mut var_name = String::from("args");
+    while fixed.iter().any(|p| p.name == var_name) {
+        var_name.push('_');
+    }
+    let var_name = ident(&var_name);
     let (generics, var_param, call) = if f.sig.variadic {
         (
-            quote!(<V: #k::__private::VarArgs<(#(#fixed_types,)*)>>),
-            quote!(, args: V),
+            quote!(<__FfmVarArgs: #k::__private::VarArgs<(#(#fixed_types,)*)>>),
+            quote!(, #var_name: __FfmVarArgs),
             quote! {
-                let f = #address_expr;
+                let __ffm_fn = #address_expr;
                 // SAFETY: the symbol is the C-variadic function this binding declares, with
                 // these fixed parameters; the rest of the contract is the caller's.
-                unsafe { #k::__private::VarArgs::call::<#ret_value>(args, f, (#(#lowered,)*)) }
+                unsafe { #k::__private::VarArgs::call::<#ret_value>(#var_name, __ffm_fn, (#(#lowered,)*)) }
             },
         )
     } else {
@@ -182,9 +188,9 @@ fn function(f: &Function, handle: &str, binding: &Binding, cx: Ctx<'_>) -> Token
             quote! {
                 // SAFETY: the symbol is the C function this binding declares, so it has this
                 // signature.
-                let f: #fn_type = unsafe { ::core::mem::transmute(#address_expr) };
+                let __ffm_fn: #fn_type = unsafe { ::core::mem::transmute(#address_expr) };
                 // SAFETY: the caller upholds the C function's contract.
-                unsafe { f(#(#lowered),*) }
+                unsafe { __ffm_fn(#(#lowered),*) }
             },
         )
     };

@@ -8,13 +8,13 @@ pub static LIBRARY_Z: ::ffm::__private::ForeignLibrary = ::ffm::__private::Forei
 #[inline]
 #[allow(non_snake_case, clippy::too_many_arguments, clippy::undocumented_unsafe_blocks)]
 pub fn zlibVersion() -> *const ::core::ffi::c_char {
-    let f: unsafe extern "C" fn() -> *const ::core::ffi::c_char = unsafe {
+    let __ffm_fn: unsafe extern "C" fn() -> *const ::core::ffi::c_char = unsafe {
         ::core::mem::transmute({
-            static SLOT: ::ffm::__private::FnSlot = ::ffm::__private::FnSlot::new();
-            SLOT.get(&LIBRARY_Z, "zlibVersion")
+            static __FFM_SLOT: ::ffm::__private::FnSlot = ::ffm::__private::FnSlot::new();
+            __FFM_SLOT.get(&LIBRARY_Z, "zlibVersion")
         })
     };
-    unsafe { f() }
+    unsafe { __ffm_fn() }
 }
 /// The descriptor and address of [`zlibVersion`](fn@zlibVersion).
 #[allow(non_snake_case)]
@@ -39,19 +39,19 @@ pub unsafe fn compress(
     source: impl ::ffm::__private::Addressable,
     source_len: ::core::ffi::c_ulong,
 ) -> ::core::ffi::c_int {
-    let f: unsafe extern "C" fn(
+    let __ffm_fn: unsafe extern "C" fn(
         *mut u8,
         *mut ::core::ffi::c_ulong,
         *const u8,
         ::core::ffi::c_ulong,
     ) -> ::core::ffi::c_int = unsafe {
         ::core::mem::transmute({
-            static SLOT: ::ffm::__private::FnSlot = ::ffm::__private::FnSlot::new();
-            SLOT.get(&LIBRARY_Z, "compress")
+            static __FFM_SLOT: ::ffm::__private::FnSlot = ::ffm::__private::FnSlot::new();
+            __FFM_SLOT.get(&LIBRARY_Z, "compress")
         })
     };
     unsafe {
-        f(
+        __ffm_fn(
             ::ffm::__private::Addressable::address(&dest).as_mut_ptr(),
             ::ffm::__private::Addressable::address(&dest_len).as_mut_ptr(),
             ::ffm::__private::Addressable::address(&source).as_ptr(),
@@ -86,17 +86,17 @@ pub unsafe fn checksum(
     buf: impl ::ffm::__private::Addressable,
     len: ::core::ffi::c_uint,
 ) -> ::core::ffi::c_ulong {
-    let f: unsafe extern "C" fn(
+    let __ffm_fn: unsafe extern "C" fn(
         ::core::ffi::c_ulong,
         *const u8,
         ::core::ffi::c_uint,
     ) -> ::core::ffi::c_ulong = unsafe {
         ::core::mem::transmute({
-            static SLOT: ::ffm::__private::FnSlot = ::ffm::__private::FnSlot::new();
-            SLOT.get(&LIBRARY_Z, "crc32")
+            static __FFM_SLOT: ::ffm::__private::FnSlot = ::ffm::__private::FnSlot::new();
+            __FFM_SLOT.get(&LIBRARY_Z, "crc32")
         })
     };
-    unsafe { f(crc, ::ffm::__private::Addressable::address(&buf).as_ptr(), len) }
+    unsafe { __ffm_fn(crc, ::ffm::__private::Addressable::address(&buf).as_ptr(), len) }
 }
 /// The descriptor and address of [`checksum`](fn@checksum).
 #[allow(non_snake_case)]

@@ -9,10 +9,10 @@ unsafe extern "C" {
 #[inline]
 #[allow(non_snake_case, clippy::too_many_arguments, clippy::undocumented_unsafe_blocks)]
 pub fn cos(x: f64) -> f64 {
-    let f: unsafe extern "C" fn(f64) -> f64 = unsafe {
+    let __ffm_fn: unsafe extern "C" fn(f64) -> f64 = unsafe {
         ::core::mem::transmute((__ffm_link_cos as *const ::core::ffi::c_void))
     };
-    unsafe { f(x) }
+    unsafe { __ffm_fn(x) }
 }
 /// The descriptor and address of [`cos`](fn@cos).
 #[allow(non_snake_case)]
@@ -32,10 +32,10 @@ pub mod cos {
 #[inline]
 #[allow(non_snake_case, clippy::too_many_arguments, clippy::undocumented_unsafe_blocks)]
 pub unsafe fn frexp(x: f64, exp: impl ::ffm::__private::Addressable) -> f64 {
-    let f: unsafe extern "C" fn(f64, *mut ::core::ffi::c_int) -> f64 = unsafe {
+    let __ffm_fn: unsafe extern "C" fn(f64, *mut ::core::ffi::c_int) -> f64 = unsafe {
         ::core::mem::transmute((__ffm_link_frexp as *const ::core::ffi::c_void))
     };
-    unsafe { f(x, ::ffm::__private::Addressable::address(&exp).as_mut_ptr()) }
+    unsafe { __ffm_fn(x, ::ffm::__private::Addressable::address(&exp).as_mut_ptr()) }
 }
 /// The descriptor and address of [`frexp`](fn@frexp).
 #[allow(non_snake_case)]

@@ -8,25 +8,25 @@ pub static LIBC: ::ffm::__private::ForeignLibrary = ::ffm::__private::ForeignLib
 #[inline]
 #[allow(non_snake_case, clippy::too_many_arguments, clippy::undocumented_unsafe_blocks)]
 pub unsafe fn snprintf<
-    V: ::ffm::__private::VarArgs<
+    __FfmVarArgs: ::ffm::__private::VarArgs<
             (*mut ::core::ffi::c_char, usize, *const ::core::ffi::c_char),
         >,
 >(
     buf: impl ::ffm::__private::Addressable,
     size: usize,
     format: impl ::ffm::__private::Addressable,
-    args: V,
+    args: __FfmVarArgs,
 ) -> ::core::ffi::c_int {
-    let f = {
-        static SLOT: ::ffm::__private::FnSlot = ::ffm::__private::FnSlot::new();
-        SLOT.get(&LIBC, "snprintf")
+    let __ffm_fn = {
+        static __FFM_SLOT: ::ffm::__private::FnSlot = ::ffm::__private::FnSlot::new();
+        __FFM_SLOT.get(&LIBC, "snprintf")
     };
     unsafe {
         ::ffm::__private::VarArgs::call::<
             ::core::ffi::c_int,
         >(
             args,
-            f,
+            __ffm_fn,
             (
                 ::ffm::__private::Addressable::address(&buf).as_mut_ptr(),
                 size,

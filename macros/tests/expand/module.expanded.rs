@@ -535,13 +535,13 @@ pub mod testlib {
         clippy::undocumented_unsafe_blocks
     )]
     pub unsafe fn ffm_id_bump(v: ffm_id, k: ::core::ffi::c_int) -> ffm_id {
-        let f: unsafe extern "C" fn(ffm_id, ::core::ffi::c_int) -> ffm_id = unsafe {
+        let __ffm_fn: unsafe extern "C" fn(ffm_id, ::core::ffi::c_int) -> ffm_id = unsafe {
             ::core::mem::transmute({
-                static SLOT: ::ffm::__private::FnSlot = ::ffm::__private::FnSlot::new();
-                SLOT.get(&LIBRARY_TESTLIB, "ffm_id_bump")
+                static __FFM_SLOT: ::ffm::__private::FnSlot = ::ffm::__private::FnSlot::new();
+                __FFM_SLOT.get(&LIBRARY_TESTLIB, "ffm_id_bump")
             })
         };
-        unsafe { f(v, k) }
+        unsafe { __ffm_fn(v, k) }
     }
     /// The descriptor and address of [`ffm_id_bump`](fn@ffm_id_bump).
     #[allow(non_snake_case)]
@@ -572,13 +572,13 @@ pub mod testlib {
         v: ffm_id,
         k: ::core::ffi::c_int,
     ) -> ffm_id {
-        let f: unsafe extern "C" fn(IdCb, ffm_id, ::core::ffi::c_int) -> ffm_id = unsafe {
+        let __ffm_fn: unsafe extern "C" fn(IdCb, ffm_id, ::core::ffi::c_int) -> ffm_id = unsafe {
             ::core::mem::transmute({
-                static SLOT: ::ffm::__private::FnSlot = ::ffm::__private::FnSlot::new();
-                SLOT.get(&LIBRARY_TESTLIB, "ffm_call_struct_cb")
+                static __FFM_SLOT: ::ffm::__private::FnSlot = ::ffm::__private::FnSlot::new();
+                __FFM_SLOT.get(&LIBRARY_TESTLIB, "ffm_call_struct_cb")
             })
         };
-        unsafe { f(cb, v, k) }
+        unsafe { __ffm_fn(cb, v, k) }
     }
     /// The descriptor and address of [`ffm_call_struct_cb`](fn@ffm_call_struct_cb).
     #[allow(non_snake_case)]
@@ -653,13 +653,13 @@ pub mod testlib {
         clippy::undocumented_unsafe_blocks
     )]
     pub fn cbrt(x: f64) -> f64 {
-        let f: unsafe extern "C" fn(f64) -> f64 = unsafe {
+        let __ffm_fn: unsafe extern "C" fn(f64) -> f64 = unsafe {
             ::core::mem::transmute({
-                static SLOT: ::ffm::__private::FnSlot = ::ffm::__private::FnSlot::new();
-                SLOT.get(&LIBM, "cbrt")
+                static __FFM_SLOT: ::ffm::__private::FnSlot = ::ffm::__private::FnSlot::new();
+                __FFM_SLOT.get(&LIBM, "cbrt")
             })
         };
-        unsafe { f(x) }
+        unsafe { __ffm_fn(x) }
     }
     /// The descriptor and address of [`cbrt`](fn@cbrt).
     #[allow(non_snake_case)]
