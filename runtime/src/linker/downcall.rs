@@ -9,7 +9,7 @@ use libffi::middle::{Cif, Type};
 use libffi::raw;
 
 use super::abi::ffi_type;
-use super::fast::{self, ArgPlan, Plan, Regs, RetPlan};
+use super::fast::{self, ArgPlan, Frame, Plan, RetPlan};
 use super::typed::{NativeType, Signature, TypedDowncall};
 use super::value::Value;
 use super::{FunctionDescriptor, Linker, LinkerOptions, Symbol};
@@ -148,25 +148,25 @@ impl Prepared {
         ret_struct: Option<&mut Segment>,
         state: Option<&mut Segment>,
     ) -> Value<'static> {
-        let mut stack = fast::stack();
-        let mut regs = Regs::new(plan.words, &mut stack);
+        let mut frame = Frame::uninit();
+        frame.reset(plan.words);
         let mut ret_struct = ret_struct;
         if let (RetPlan::Memory { .. }, Some(seg)) = (plan.ret, ret_struct.as_deref_mut()) {
-            regs.gpr[0] = seg.as_mut_ptr().addr() as u64;
+            frame.set(0, seg.as_mut_ptr().addr() as u64);
         }
         for (v, p) in args.iter().zip(plan.args.iter()) {
             match p {
-                ArgPlan::Scalar { kind, dest } => regs.put(*dest, fast::extend(*kind, v.bits())),
-                ArgPlan::Struct { dests, .. } => {
+                ArgPlan::Scalar { slot, .. } => {
+                    frame.set(*slot, v.lower().map_or(0, |(_, bits)| bits))
+                }
+                ArgPlan::Struct { slots, .. } => {
                     let bytes = v.as_struct().map_or(&[][..], |s| s.as_bytes());
-                    for (i, d) in dests.iter().enumerate() {
-                        regs.put(*d, eightbyte(bytes, i));
-                    }
+                    frame.set_struct(bytes, slots);
                 }
             }
         }
         // SAFETY: forwarded.
-        let out = unsafe { self.raw_fast(plan, &regs, state) };
+        let out = unsafe { self.raw_fast(plan, &frame, state) };
         match plan.ret {
             RetPlan::Void | RetPlan::Memory { .. } => Value::Void,
             // SAFETY: `out` holds the return register; the value is in its low bytes.
@@ -191,7 +191,7 @@ impl Prepared {
     pub(crate) unsafe fn raw_fast(
         &self,
         plan: &Plan,
-        regs: &Regs<'_>,
+        frame: &Frame,
         state: Option<&mut Segment>,
     ) -> [u64; 2] {
         if self.capture_errno {
@@ -200,7 +200,7 @@ impl Prepared {
         }
         // SAFETY: forwarded; the invoker was chosen for this descriptor's return shape and
         // stack words.
-        let out = unsafe { (plan.invoke)(self.code as *const c_void, regs) };
+        let out = unsafe { (plan.invoke)(self.code as *const c_void, frame) };
         if let Some(state) = state {
             // SAFETY: as above; read right after the call.
             let errno = unsafe { errno_location().read() };
@@ -355,26 +355,27 @@ impl<'lib> Downcall<'lib> {
             && let RetPlan::Void | RetPlan::Scalar(_) = plan.ret
             && args.len() == plan.args.len()
         {
-            let mut stack = fast::stack();
-            let mut regs = Regs::new(plan.words, &mut stack);
+            let mut frame = Frame::uninit();
+            frame.reset(plan.words);
             for (v, p) in args.iter().zip(plan.args.iter()) {
-                match (p, v) {
-                    (ArgPlan::Scalar { kind, dest }, v) if v.kind() == Some(*kind) => {
-                        regs.put(*dest, fast::extend(*kind, v.bits()))
+                match (p, v.lower()) {
+                    (ArgPlan::Scalar { kind, slot }, Some((k, bits))) if k == *kind => {
+                        frame.set(*slot, bits)
                     }
-                    (ArgPlan::Struct { size, dests }, Value::Struct(s)) if s.len() == *size => {
-                        let bytes = s.as_bytes();
-                        for (i, d) in dests.iter().enumerate() {
-                            regs.put(*d, eightbyte(bytes, i));
+                    (ArgPlan::Struct { size, slots }, None) => match v {
+                        Value::Struct(s) if s.len() == *size => {
+                            frame.set_struct(s.as_bytes(), slots)
                         }
-                    }
+                        // SAFETY: forwarded; the slow path reports the mismatch.
+                        _ => return unsafe { self.invoke(args, None, None) },
+                    },
                     // SAFETY: forwarded; the slow path reports the mismatch.
                     _ => return unsafe { self.invoke(args, None, None) },
                 }
             }
             // SAFETY: every argument matched its planned kind; the rest is the caller's
             // contract.
-            let out = unsafe { (plan.invoke)(inner.code as *const c_void, &regs) };
+            let out = unsafe { (plan.invoke)(inner.code as *const c_void, &frame) };
             return Ok(match plan.ret {
                 // SAFETY: `out` holds the return register; the value is in its low bytes.
                 RetPlan::Scalar(kind) => unsafe { Value::read(kind, out.as_ptr().cast()) },
@@ -535,16 +536,6 @@ impl<'lib> Downcall<'lib> {
             (RetKind::Struct(_), None) => unreachable!("checked above"),
         }
     }
-}
-
-/// Eightbyte `i` of `bytes`, zero-padded past the end.
-#[inline(always)]
-fn eightbyte(bytes: &[u8], i: usize) -> u64 {
-    let start = (i * 8).min(bytes.len());
-    let end = (start + 8).min(bytes.len());
-    let mut word = [0u8; 8];
-    word[..end - start].copy_from_slice(&bytes[start..end]);
-    u64::from_ne_bytes(word)
 }
 
 pub(crate) fn ret_bytes(words: &[u64; 4]) -> [u8; 32] {

@@ -32,21 +32,21 @@ use crate::layout::{LayoutKind, MemoryLayout, ValueKind};
 /// The most stack words a planned call passes.
 pub(crate) const MAX_STACK: usize = 32;
 
-/// Where one eightbyte goes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Dest {
-    Gpr(u8),
-    Sse(u8),
-    Stack(u8),
-}
+/// Where one eightbyte goes: an index into the [`Frame`] (integer registers 0–5, vector
+/// registers 6–13, stack words from 14).
+pub(crate) type Slot = u8;
+
+const GPR: u8 = 0;
+const SSE: u8 = 6;
+const STACK: u8 = 14;
 
 /// How one argument is placed.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) enum ArgPlan {
-    /// A scalar: its (extended) bits go to `dest`.
-    Scalar { kind: ValueKind, dest: Dest },
-    /// A struct or union of `size` bytes: eightbyte `i` goes to `dests[i]`.
-    Struct { size: usize, dests: Box<[Dest]> },
+    /// A scalar of `kind`: its (extended) bits go to `slot`.
+    Scalar { kind: ValueKind, slot: Slot },
+    /// A struct or union of `size` bytes: eightbyte `i` goes to `slots[i]`.
+    Struct { size: usize, slots: Box<[Slot]> },
 }
 
 /// How the return value comes back.
@@ -64,63 +64,67 @@ pub(crate) enum RetPlan {
     },
 }
 
-/// The registers and stack words of one call. Only the first `words` stack words (the plan's)
-/// are initialized, and only those are read.
-pub(crate) struct Regs<'s> {
-    pub(crate) gpr: [u64; 6],
-    pub(crate) sse: [u64; 8],
-    stack: &'s mut Stack,
+/// The registers and stack words of one call, as one array: six integer registers, eight
+/// vector registers, then the stack words. Only the registers and the plan's stack words are
+/// initialized, and only those are read.
+pub(crate) struct Frame {
+    words: [MaybeUninit<u64>; 14 + MAX_STACK],
 }
 
-/// Stack words of a call, initialized as far as the plan needs.
-pub(crate) type Stack = [MaybeUninit<u64>; MAX_STACK];
-
-/// Fresh stack-word storage (uninitialized: nothing to pay for calls without stack words).
-#[inline(always)]
-pub(crate) fn stack() -> Stack {
-    [MaybeUninit::uninit(); MAX_STACK]
-}
-
-impl<'s> Regs<'s> {
-    /// Registers zeroed, and the plan's `words` stack words of `stack` zeroed.
+impl Frame {
+    /// An uninitialized frame: [`reset`](Self::reset) it before use. (Two steps, so that the
+    /// frame is built in place rather than copied.)
     #[inline(always)]
-    pub(crate) fn new(words: usize, stack: &'s mut Stack) -> Regs<'s> {
-        for w in &mut stack[..words] {
+    pub(crate) fn uninit() -> Frame {
+        Frame {
+            words: [MaybeUninit::uninit(); 14 + MAX_STACK],
+        }
+    }
+
+    /// Zeroes the registers and `stack_words` stack words.
+    #[inline(always)]
+    pub(crate) fn reset(&mut self, stack_words: usize) {
+        for w in &mut self.words[..14] {
             w.write(0);
         }
-        Regs {
-            gpr: [0; 6],
-            sse: [0; 8],
-            stack,
+        for w in &mut self.words[14..14 + stack_words] {
+            w.write(0);
         }
     }
 
+    /// Puts `bits` in `slot` (one the plan made, so below 14 + its stack words).
     #[inline(always)]
-    pub(crate) fn put(&mut self, dest: Dest, bits: u64) {
-        match dest {
-            Dest::Gpr(i) => self.gpr[i as usize] = bits,
-            Dest::Sse(i) => self.sse[i as usize] = bits,
-            Dest::Stack(i) => {
-                self.stack[i as usize].write(bits);
-            }
+    pub(crate) fn set(&mut self, slot: Slot, bits: u64) {
+        self.words[slot as usize].write(bits);
+    }
+
+    /// Places struct bytes into the frame, eightbyte by eightbyte (the last one zero-padded).
+    #[inline]
+    pub(crate) fn set_struct(&mut self, bytes: &[u8], slots: &[Slot]) {
+        for (i, s) in slots.iter().enumerate() {
+            let start = (i * 8).min(bytes.len());
+            let end = (start + 8).min(bytes.len());
+            let mut word = [0u8; 8];
+            word[..end - start].copy_from_slice(&bytes[start..end]);
+            self.set(*s, u64::from_ne_bytes(word));
         }
     }
 
-    /// Stack word `i`.
+    /// Word `i`.
     ///
     /// # Safety
-    /// `i` must be below the `words` the registers were made with.
+    /// `i` must be a register or one of the stack words the frame was made with.
     #[inline(always)]
     unsafe fn word(&self, i: usize) -> u64 {
-        // SAFETY: forwarded: the first `words` words were initialized by `new`.
-        unsafe { self.stack[i].assume_init() }
+        // SAFETY: forwarded: those words were initialized by `new` (or `set`).
+        unsafe { self.words[i].assume_init() }
     }
 }
 
-/// Calls `code` with the registers and stack words of `regs` (made with the plan's `words`);
+/// Calls `code` with the registers and stack words of `frame` (made with the plan's `words`);
 /// returns `rax`/`xmm0` and the second return register, as the shape chosen for the
 /// descriptor puts them.
-pub(crate) type Invoke = unsafe fn(code: *const c_void, regs: &Regs<'_>) -> [u64; 2];
+pub(crate) type Invoke = unsafe fn(code: *const c_void, frame: &Frame) -> [u64; 2];
 
 /// A planned call.
 #[derive(Debug)]
@@ -132,7 +136,8 @@ pub(crate) struct Plan {
     pub(crate) invoke: Invoke,
 }
 
-/// The bits of a scalar argument, extended as the callee expects a full register.
+/// The bits of a scalar, extended as the callee expects a full register (signed integers
+/// sign-extended, the rest zero-extended).
 #[inline(always)]
 pub(crate) fn extend(kind: ValueKind, bits: u64) -> u64 {
     match kind {
@@ -202,30 +207,30 @@ pub(crate) fn plan(descriptor: &FunctionDescriptor, variadic: bool) -> Option<Pl
 }
 
 fn place(layout: &MemoryLayout, gpr: &mut u8, sse: &mut u8, stack: &mut usize) -> Option<ArgPlan> {
-    let mut stack_word = |n: usize, align: usize| -> Option<u8> {
+    let mut stack_word = |n: usize, align: usize| -> Option<Slot> {
         if align > 8 {
             *stack = stack.next_multiple_of(2);
         }
         let at = *stack;
         *stack += n;
-        (*stack <= MAX_STACK).then_some(at as u8)
+        (*stack <= MAX_STACK).then_some(STACK + at as u8)
     };
     match *layout.kind() {
         LayoutKind::Value { kind, .. } => {
-            let dest = if kind.is_float() {
+            let slot = if kind.is_float() {
                 if *sse < 8 {
                     *sse += 1;
-                    Dest::Sse(*sse - 1)
+                    SSE + *sse - 1
                 } else {
-                    Dest::Stack(stack_word(1, 8)?)
+                    stack_word(1, 8)?
                 }
             } else if *gpr < 6 {
                 *gpr += 1;
-                Dest::Gpr(*gpr - 1)
+                GPR + *gpr - 1
             } else {
-                Dest::Stack(stack_word(1, 8)?)
+                stack_word(1, 8)?
             };
-            Some(ArgPlan::Scalar { kind, dest })
+            Some(ArgPlan::Scalar { kind, slot })
         }
         LayoutKind::Struct(_) | LayoutKind::Union(_) => {
             let size = layout.byte_size();
@@ -240,24 +245,24 @@ fn place(layout: &MemoryLayout, gpr: &mut u8, sse: &mut u8, stack: &mut usize) -
                         .map(|c| match c {
                             Class::Integer => {
                                 *gpr += 1;
-                                Dest::Gpr(*gpr - 1)
+                                GPR + *gpr - 1
                             }
                             Class::Sse => {
                                 *sse += 1;
-                                Dest::Sse(*sse - 1)
+                                SSE + *sse - 1
                             }
                         })
-                        .collect::<Box<[Dest]>>()
+                        .collect::<Box<[Slot]>>()
                 })
             });
-            let dests = match in_regs {
+            let slots = match in_regs {
                 Some(d) => d,
                 None => {
                     let first = stack_word(words, layout.byte_alignment())?;
-                    (0..words as u8).map(|w| Dest::Stack(first + w)).collect()
+                    (0..words as u8).map(|w| first + w).collect()
                 }
             };
-            Some(ArgPlan::Struct { size, dests })
+            Some(ArgPlan::Struct { size, slots })
         }
         LayoutKind::Sequence { .. } | LayoutKind::Padding => None,
     }
@@ -337,9 +342,7 @@ macro_rules! invokers {
         /// `code` must be a function whose arguments, placed as `regs` holds them, match its
         /// C signature, and whose return is of shape `R`.
         #[inline(never)]
-        unsafe fn $fixed<R: RetShape>(code: *const c_void, regs: &Regs<'_>) -> [u64; 2] {
-            let g = &regs.gpr;
-            let s = &regs.sse;
+        unsafe fn $fixed<R: RetShape>(code: *const c_void, frame: &Frame) -> [u64; 2] {
             // SAFETY: the universal type places the six integer registers, the eight vector
             // registers and the stack words exactly where the plan put the real arguments
             // (System V), and R is the return's register shape; the caller vouches for `code`.
@@ -349,12 +352,12 @@ macro_rules! invokers {
                     f64, f64, f64, f64, f64, f64, f64, f64,
                     $(u64_for!($s),)*
                 ) -> R = std::mem::transmute(code);
+                let w = |i: usize| frame.word(i);
+                let d = |i: usize| f64::from_bits(frame.word(i));
                 f(
-                    g[0], g[1], g[2], g[3], g[4], g[5],
-                    f64::from_bits(s[0]), f64::from_bits(s[1]), f64::from_bits(s[2]),
-                    f64::from_bits(s[3]), f64::from_bits(s[4]), f64::from_bits(s[5]),
-                    f64::from_bits(s[6]), f64::from_bits(s[7]),
-                    $(regs.word($s),)*
+                    w(0), w(1), w(2), w(3), w(4), w(5),
+                    d(6), d(7), d(8), d(9), d(10), d(11), d(12), d(13),
+                    $(w(14 + $s),)*
                 )
                 .words()
             }
@@ -363,19 +366,17 @@ macro_rules! invokers {
         /// # Safety
         /// As the fixed form; `code` is C-variadic (Rust sets `al` for it).
         #[inline(never)]
-        unsafe fn $variadic<R: RetShape>(code: *const c_void, regs: &Regs<'_>) -> [u64; 2] {
-            let g = &regs.gpr;
-            let s = &regs.sse;
+        unsafe fn $variadic<R: RetShape>(code: *const c_void, frame: &Frame) -> [u64; 2] {
             // SAFETY: as in the fixed form; a variadic call places its arguments the same way
             // and sets `al` to the number of vector registers used (8, an upper bound).
             unsafe {
                 let f: unsafe extern "C" fn(u64, ...) -> R = std::mem::transmute(code);
+                let w = |i: usize| frame.word(i);
+                let d = |i: usize| f64::from_bits(frame.word(i));
                 f(
-                    g[0], g[1], g[2], g[3], g[4], g[5],
-                    f64::from_bits(s[0]), f64::from_bits(s[1]), f64::from_bits(s[2]),
-                    f64::from_bits(s[3]), f64::from_bits(s[4]), f64::from_bits(s[5]),
-                    f64::from_bits(s[6]), f64::from_bits(s[7]),
-                    $(regs.word($s),)*
+                    w(0), w(1), w(2), w(3), w(4), w(5),
+                    d(6), d(7), d(8), d(9), d(10), d(11), d(12), d(13),
+                    $(w(14 + $s),)*
                 )
                 .words()
             }

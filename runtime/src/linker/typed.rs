@@ -6,7 +6,7 @@ use std::marker::PhantomData;
 use std::sync::Arc;
 
 use super::downcall::{Prepared, RetKind, ret_bytes};
-use super::fast::{self, ArgPlan, Regs, RetPlan, extend};
+use super::fast::{ArgPlan, Frame, RetPlan, extend};
 use super::value::Addressable;
 use crate::layout::{LayoutKind, MemoryLayout};
 use crate::{Address, Carrier, Result, Segment, SegmentAllocator};
@@ -349,22 +349,18 @@ impl<'lib, S: Signature, R: NativeType> TypedDowncall<'lib, S, R> {
     }
 }
 
-/// Places typed slots into registers and stack words by the plan.
+/// Places typed slots into the frame by the plan.
 #[inline(always)]
-fn fill_regs(regs: &mut Regs<'_>, plan: &fast::Plan, slots: &[u64]) {
-    for (slot, p) in slots.iter().zip(plan.args.iter()) {
+fn fill_frame(frame: &mut Frame, plan: &super::fast::Plan, slots: &[u64]) {
+    for (raw, p) in slots.iter().zip(plan.args.iter()) {
         match p {
-            ArgPlan::Scalar { kind, dest } => regs.put(*dest, extend(*kind, *slot)),
-            ArgPlan::Struct { size, dests } => {
-                let at = std::ptr::with_exposed_provenance::<u8>(*slot as usize);
-                for (i, d) in dests.iter().enumerate() {
-                    let n = (size - i * 8).min(8);
-                    let mut word = [0u8; 8];
-                    // SAFETY: `at` is the address of the struct argument's `size` bytes, kept
-                    // alive by the IntoArg borrow for the call.
-                    unsafe { std::ptr::copy_nonoverlapping(at.add(i * 8), word.as_mut_ptr(), n) };
-                    regs.put(*d, u64::from_ne_bytes(word));
-                }
+            ArgPlan::Scalar { kind, slot } => frame.set(*slot, extend(*kind, *raw)),
+            ArgPlan::Struct { size, slots } => {
+                let at = std::ptr::with_exposed_provenance::<u8>(*raw as usize);
+                // SAFETY: `at` is the address of the struct argument's `size` bytes, kept
+                // alive by the IntoArg borrow for the call.
+                let bytes = unsafe { std::slice::from_raw_parts(at, *size) };
+                frame.set_struct(bytes, slots);
             }
         }
     }
@@ -384,31 +380,14 @@ unsafe fn call_slots(
     state: Option<&mut Segment>,
 ) {
     if let Some(plan) = &inner.plan {
-        let mut stack = fast::stack();
-        let mut regs = Regs::new(plan.words, &mut stack);
+        let mut frame = Frame::uninit();
+        frame.reset(plan.words);
         if let RetPlan::Memory { .. } = plan.ret {
-            regs.gpr[0] = ret.addr() as u64;
+            frame.set(0, ret.addr() as u64);
         }
-        for (slot, p) in slots.iter().zip(plan.args.iter()) {
-            match p {
-                ArgPlan::Scalar { kind, dest } => regs.put(*dest, extend(*kind, *slot)),
-                ArgPlan::Struct { size, dests } => {
-                    let at = std::ptr::with_exposed_provenance::<u8>(*slot as usize);
-                    for (i, d) in dests.iter().enumerate() {
-                        let n = (size - i * 8).min(8);
-                        let mut word = [0u8; 8];
-                        // SAFETY: `at` is the address of the struct argument's `size` bytes,
-                        // kept alive by the IntoArg borrow for the call.
-                        unsafe {
-                            std::ptr::copy_nonoverlapping(at.add(i * 8), word.as_mut_ptr(), n)
-                        };
-                        regs.put(*d, u64::from_ne_bytes(word));
-                    }
-                }
-            }
-        }
+        fill_frame(&mut frame, plan, slots);
         // SAFETY: forwarded.
-        let out = unsafe { inner.raw_fast(plan, &regs, state) };
+        let out = unsafe { inner.raw_fast(plan, &frame, state) };
         if !matches!(plan.ret, RetPlan::Memory { .. }) {
             // SAFETY: `ret` is 32 writable bytes for register returns.
             unsafe { ret.cast::<[u64; 2]>().write_unaligned(out) };
@@ -446,12 +425,12 @@ impl<S: Signature, R: NativeReturn> TypedDowncall<'_, S, R> {
         if let Some(plan) = &inner.plan {
             // Scalar and void returns only (the typed view checked R against the descriptor).
             return args.with_slots(|slots| {
-                let mut stack = fast::stack();
-                let mut regs = Regs::new(plan.words, &mut stack);
-                fill_regs(&mut regs, plan, slots);
+                let mut frame = Frame::uninit();
+                frame.reset(plan.words);
+                fill_frame(&mut frame, plan, slots);
                 // SAFETY: the slots were lowered for the checked signature and placed by the
                 // plan; the rest is the caller's contract.
-                let out = unsafe { (plan.invoke)(inner.code as *const c_void, &regs) };
+                let out = unsafe { (plan.invoke)(inner.code as *const c_void, &frame) };
                 R::from_raw(&[out[0], out[1], 0, 0])
             });
         }

@@ -236,6 +236,29 @@ impl<'a> Value<'a> {
         }
     }
 
+    /// A scalar's kind and its bits extended to a full register (signed integers
+    /// sign-extended, the rest zero-extended), in one step; `None` for `Void` and structs.
+    #[inline(always)]
+    pub(crate) fn lower(&self) -> Option<(ValueKind, u64)> {
+        Some(match *self {
+            Value::I8(v) => (ValueKind::I8, v as i64 as u64),
+            Value::U8(v) => (ValueKind::U8, v as u64),
+            Value::I16(v) => (ValueKind::I16, v as i64 as u64),
+            Value::U16(v) => (ValueKind::U16, v as u64),
+            Value::I32(v) => (ValueKind::I32, v as i64 as u64),
+            Value::U32(v) => (ValueKind::U32, v as u64),
+            Value::I64(v) => (ValueKind::I64, v as u64),
+            Value::U64(v) => (ValueKind::U64, v),
+            Value::Isize(v) => (ValueKind::Isize, v as u64),
+            Value::Usize(v) => (ValueKind::Usize, v as u64),
+            Value::F32(v) => (ValueKind::F32, v.to_bits() as u64),
+            Value::F64(v) => (ValueKind::F64, v.to_bits()),
+            Value::Bool(v) => (ValueKind::Bool, v as u64),
+            Value::Pointer(p) => (ValueKind::Address, p.address().addr() as u64),
+            Value::Void | Value::Struct(_) => return None,
+        })
+    }
+
     /// The raw register image of a scalar (low bytes hold the value), for libffi.
     pub(crate) fn bits(&self) -> u64 {
         match *self {
