@@ -190,17 +190,26 @@ unsafe extern "C" fn dynamic_trampoline(
     let data = unsafe { &*user.cast::<Dynamic>() };
     let result = catch_unwind(AssertUnwindSafe(|| {
         let layouts = data.descriptor.argument_layouts();
-        let mut values = Vec::with_capacity(layouts.len());
-        for (i, l) in layouts.iter().enumerate() {
+        // Most callbacks have few arguments: their values live on the stack.
+        let mut inline = [Value::Void; 16];
+        let mut heap = Vec::new();
+        let values: &mut [Value<'_>] = if layouts.len() <= inline.len() {
+            &mut inline[..layouts.len()]
+        } else {
+            heap.resize(layouts.len(), Value::Void);
+            &mut heap
+        };
+        for (i, (l, v)) in layouts.iter().zip(values.iter_mut()).enumerate() {
             // SAFETY: libffi passes one pointer per argument, to storage of its type.
             let p = unsafe { *args.add(i) }.cast::<u8>();
-            values.push(match l.kind() {
+            *v = match l.kind() {
                 // SAFETY: p points to the argument's storage, valid for the call.
                 LayoutKind::Value { kind, .. } => unsafe { Value::read(*kind, p) },
                 // SAFETY: the struct's bytes, valid and not written for the duration of the call.
                 _ => Value::Struct(unsafe { Segment::from_raw_parts(p, l.byte_size()) }),
-            });
+            };
         }
+        let values: &[Value<'_>] = values;
         match data.ret {
             RetKind::Struct(size) => {
                 // SAFETY: libffi's return storage holds the struct; zero it so the segment's
@@ -209,13 +218,13 @@ unsafe extern "C" fn dynamic_trampoline(
                     std::ptr::write_bytes(ret.cast::<u8>(), 0, size);
                     Segment::from_raw_parts_mut(ret.cast::<u8>(), size)
                 };
-                (data.f)(&values, out);
+                (data.f)(values, out);
             }
             RetKind::Void => {
-                (data.f)(&values, Segment::empty_mut());
+                (data.f)(values, Segment::empty_mut());
             }
             RetKind::Scalar(kind) => {
-                let v = (data.f)(&values, Segment::empty_mut());
+                let v = (data.f)(values, Segment::empty_mut());
                 if v.kind() != Some(kind) {
                     panic!(
                         "it returned {}, but its descriptor {} returns {}",
