@@ -64,8 +64,8 @@ fn struct_field_sum(c: &mut Criterion) {
     }
     const M: usize = 1_000_000;
     let points: Vec<Point> = (0..M as i32).map(|i| Point { x: i % 97, y: -i }).collect();
-    let point = StructLayout::try_new(&[I32.with_name("x").layout(), I32.with_name("y").layout()])
-        .unwrap();
+    let point =
+        StructLayout::try_new(&[I32.with_name("x").layout(), I32.with_name("y").layout()]).unwrap();
     let seq = SequenceLayout::try_new(M, point.layout()).unwrap();
     let x: Accessor<i32, 1> = seq
         .accessor(&[PathElement::sequence_free(), PathElement::group("x")])

@@ -265,6 +265,75 @@ fn panicking_upcall_aborts_with_a_message_naming_the_callback() {
     );
 }
 
+/// Calls `int ffm_call_int_cb(int (*)(int, int), int, int)` with `cb`.
+fn call_int_cb(cb: Address, a: i32, b: i32) -> i32 {
+    let lib = testlib();
+    let call = Linker::native()
+        .downcall(
+            &lib.find_or_error("ffm_call_int_cb").unwrap(),
+            FunctionDescriptor::of(I32, &[ADDRESS.layout(), I32.layout(), I32.layout()]),
+            &LinkerOptions::new(),
+        )
+        .unwrap()
+        .typed::<(Address, i32, i32), i32>()
+        .unwrap();
+    // SAFETY: matches testlib.h; `cb` is an `int (*)(int, int)` (or, in the after-close test,
+    // a released stub whose call aborts).
+    unsafe { call.call((cb, a, b)) }
+}
+
+#[test]
+fn dynamic_upcall_returning_the_wrong_kind_aborts_naming_the_descriptor() {
+    if std::env::var_os("FFM_CHILD_WRONG_KIND").is_some() {
+        let arena = Arena::new();
+        let desc = FunctionDescriptor::of(I32, &[I32.layout(), I32.layout()]);
+        let cb = Linker::native()
+            .upcall(&arena, desc, |_args, _ret| Value::F64(1.5))
+            .unwrap();
+        call_int_cb(cb.address(), 1, 2);
+        unreachable!("the process aborts inside the call");
+    }
+    let out = run_child(
+        "dynamic_upcall_returning_the_wrong_kind_aborts_naming_the_descriptor",
+        ("FFM_CHILD_WRONG_KIND", "1"),
+    );
+    assert_eq!(out.status.signal(), Some(6), "SIGABRT; {:?}", out.status);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("it returned f64, but its descriptor (i32, i32)i32 returns i32"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn dynamic_upcall_called_after_its_arena_closed_aborts() {
+    if std::env::var_os("FFM_CHILD_AFTER_CLOSE").is_some() {
+        let address = {
+            let arena = Arena::new();
+            let desc = FunctionDescriptor::of(I32, &[I32.layout(), I32.layout()]);
+            let cb = Linker::native()
+                .upcall(&arena, desc, |args, _ret| {
+                    Value::I32((args[0].as_i64().unwrap() + args[1].as_i64().unwrap()) as i32)
+                })
+                .unwrap();
+            assert_eq!(call_int_cb(cb.address(), 20, 22), 42);
+            cb.address()
+        };
+        call_int_cb(address, 1, 2);
+        unreachable!("the process aborts inside the call");
+    }
+    let out = run_child(
+        "dynamic_upcall_called_after_its_arena_closed_aborts",
+        ("FFM_CHILD_AFTER_CLOSE", "1"),
+    );
+    assert_eq!(out.status.signal(), Some(6), "SIGABRT; {:?}", out.status);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("an upcall stub was called after the arena that owned it was closed"),
+        "{stderr}"
+    );
+}
+
 #[test]
 fn short_name_finds_the_versioned_soname() {
     if let Some(dir) = std::env::var_os("FFM_CHILD_SONAME") {

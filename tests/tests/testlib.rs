@@ -673,3 +673,40 @@ fn small_scalars_are_narrowed() {
         -1.0 + 200.0 - 300.0 + 60000.0 + 1.0 - 5.0 + (1u64 << 33) as f64 + 0.5 + 0.25
     );
 }
+
+/// More live upcalls than a thunk pool holds (1024 per register): the ones past the pool go
+/// through libffi closures, every stub calls its own closure, and closing the arena returns
+/// the thunks for the next arena.
+#[test]
+fn more_upcalls_than_the_thunk_pools_hold() {
+    let call = down(
+        "ffm_call_int_cb",
+        FunctionDescriptor::of(I32, &[ADDRESS.layout(), I32.layout(), I32.layout()]),
+    )
+    .typed::<(Address, i32, i32), i32>()
+    .unwrap();
+    let desc = FunctionDescriptor::of(I32, &[I32.layout(), I32.layout()]);
+    for round in 0..2 {
+        let arena = Arena::new();
+        let mut stubs = Vec::new();
+        for k in 0..1500i32 {
+            let typed = Linker::native()
+                .upcall_typed(&arena, move |a: i32, b: i32| a * b + k)
+                .unwrap();
+            let dynamic = Linker::native()
+                .upcall(&arena, desc, move |args, _| {
+                    let (a, b) = (args[0].as_i64().unwrap(), args[1].as_i64().unwrap());
+                    Value::I32((a - b) as i32 + k)
+                })
+                .unwrap();
+            stubs.push((k, typed.address(), dynamic.address()));
+        }
+        for (k, typed, dynamic) in stubs {
+            // SAFETY: both are `int (*)(int, int)` stubs alive in `arena`.
+            unsafe {
+                assert_eq!(call.call((typed, 6, 7)), 42 + k, "typed {k}, round {round}");
+                assert_eq!(call.call((dynamic, 6, 7)), k - 1, "dynamic {k}, round {round}");
+            }
+        }
+    }
+}

@@ -24,6 +24,8 @@
 mod abi;
 mod descriptor;
 mod downcall;
+#[cfg(all(target_arch = "x86_64", unix))]
+mod dynup;
 mod fast;
 mod lookup;
 mod native;

@@ -10,7 +10,8 @@
 //!             jmp [table_r + 16 i + 8]             ; the trampoline
 //! ```
 //!
-//! where `r` is the number of integer registers the signature's arguments use. The thunks are
+//! where `r` is the number of integer registers the signature's arguments use (a seventh pool
+//! loads `r11` for dynamic upcalls, whose entry reads every argument register). The thunks are
 //! assembled into the binary's text; the table they read is ordinary data. No memory is ever
 //! writable and executable, and no code is generated at run time. When the pool for a register
 //! is exhausted, or a signature uses all six integer registers, the upcall goes through a
@@ -63,8 +64,13 @@ pools!(
     TABLE2 "ffm_upcall_thunks_rdx" "rdx",
     TABLE3 "ffm_upcall_thunks_rcx" "rcx",
     TABLE4 "ffm_upcall_thunks_r8" "r8",
-    TABLE5 "ffm_upcall_thunks_r9" "r9"
+    TABLE5 "ffm_upcall_thunks_r9" "r9",
+    TABLE6 "ffm_upcall_thunks_r11" "r11"
 );
+
+/// The pool whose thunks put the state in `r11`, which carries no argument: dynamic upcalls
+/// (see `dynup`) use it, keeping every argument register for the arguments.
+pub(crate) const R11: usize = 6;
 
 #[cfg(all(target_arch = "x86_64", unix))]
 unsafe extern "C" {
@@ -74,10 +80,13 @@ unsafe extern "C" {
     static ffm_upcall_thunks_rcx: u8;
     static ffm_upcall_thunks_r8: u8;
     static ffm_upcall_thunks_r9: u8;
+    static ffm_upcall_thunks_r11: u8;
 }
 
 fn table(reg: usize) -> &'static [AtomicUsize; 2 * POOL] {
-    [&TABLE0, &TABLE1, &TABLE2, &TABLE3, &TABLE4, &TABLE5][reg]
+    [
+        &TABLE0, &TABLE1, &TABLE2, &TABLE3, &TABLE4, &TABLE5, &TABLE6,
+    ][reg]
 }
 
 #[cfg(all(target_arch = "x86_64", unix))]
@@ -90,11 +99,12 @@ fn code_base(reg: usize) -> *const u8 {
         &raw const ffm_upcall_thunks_rcx,
         &raw const ffm_upcall_thunks_r8,
         &raw const ffm_upcall_thunks_r9,
+        &raw const ffm_upcall_thunks_r11,
     ][reg]
 }
 
 /// Free thunk indexes per register (built on first use).
-static FREE: Mutex<Option<[Vec<u16>; 6]>> = Mutex::new(None);
+static FREE: Mutex<Option<[Vec<u16>; 7]>> = Mutex::new(None);
 
 /// What a released thunk jumps to.
 extern "C" fn called_after_close() {
@@ -131,9 +141,10 @@ impl Drop for Thunk {
     }
 }
 
-/// Takes a thunk that puts `state` in integer argument register `reg` and jumps to `target`.
+/// Takes a thunk that puts `state` in integer argument register `reg` (or in `r11` for
+/// [`R11`]) and jumps to `target`.
 pub(crate) fn acquire(reg: usize, state: usize, target: usize) -> Option<Thunk> {
-    if !cfg!(all(target_arch = "x86_64", unix)) || reg >= 6 {
+    if !cfg!(all(target_arch = "x86_64", unix)) || reg > R11 {
         return None;
     }
     let index = {

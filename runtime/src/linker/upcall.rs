@@ -1,5 +1,10 @@
-//! Upcall stubs: Rust closures as C function pointers (libffi closures), living as long as the
-//! arena that holds them.
+//! Upcall stubs: Rust closures as C function pointers, living as long as the arena that holds
+//! them.
+//!
+//! On x86-64 System V both kinds of upcall start at a static thunk (see `thunks`): a typed
+//! upcall's thunk jumps to its monomorphized trampoline, a dynamic upcall's thunk to the shared
+//! entry in `dynup`. Other targets, signatures those paths cannot place, and upcalls beyond the
+//! thunk pools use libffi closures.
 
 use std::any::Any;
 use std::ffi::c_void;
@@ -178,7 +183,7 @@ struct Dynamic {
     name: String,
 }
 
-type DynUpcall = dyn Fn(&[Value<'_>], &mut Segment) -> Value<'static> + Send + Sync;
+pub(crate) type DynUpcall = dyn Fn(&[Value<'_>], &mut Segment) -> Value<'static> + Send + Sync;
 
 unsafe extern "C" fn dynamic_trampoline(
     _cif: *mut raw::ffi_cif,
@@ -263,7 +268,35 @@ impl Linker {
     where
         F: Fn(&[Value<'_>], &mut Segment) -> Value<'static> + Send + Sync + 'static,
     {
+        descriptor.validate()?;
         let name = std::any::type_name::<F>().to_owned();
+        // The fast path: a thunk that hands the entry point its state in `r11`.
+        #[cfg(all(target_arch = "x86_64", unix))]
+        let f: Box<DynUpcall> =
+            match super::dynup::DynState::new(Box::new(f), descriptor, name.clone()) {
+                Ok(state) => {
+                    let state = Box::new(state);
+                    let address = &*state as *const super::dynup::DynState as usize;
+                    match super::thunks::acquire(super::thunks::R11, address, super::dynup::entry())
+                    {
+                        Some(thunk) => {
+                            let address = Address::from_ptr(thunk.code());
+                            scope.keep(FastUpcall {
+                                _thunk: thunk,
+                                _data: state,
+                            });
+                            return Ok(UpcallStub {
+                                address,
+                                _scope: PhantomData,
+                            });
+                        }
+                        None => state.f,
+                    }
+                }
+                Err(f) => f,
+            };
+        #[cfg(not(all(target_arch = "x86_64", unix)))]
+        let f: Box<DynUpcall> = Box::new(f);
         let ret = match descriptor.return_layout() {
             None => RetKind::Void,
             Some(l) => match l.kind() {
@@ -272,7 +305,7 @@ impl Linker {
             },
         };
         let data = Dynamic {
-            f: Box::new(f),
+            f,
             descriptor,
             ret,
             name: name.clone(),
