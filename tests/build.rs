@@ -6,7 +6,9 @@
 //! `tests/abi_matrix.rs`) into `OUT_DIR/matrix/`, compiles its files in parallel with `-O0` and
 //! links them into `libffmmatrix.so` (`FFM_MATRIXLIB`; the source directory is `FFM_MATRIXSRC`).
 //! With `FFM_ABI_MATRIX_FULL=1` every signature gets an upcall spill twin, not just a sample
-//! (`FFM_MATRIX_FULL` tells the test which).
+//! (`FFM_MATRIX_FULL` tells the test which). For the typed path it writes
+//! `OUT_DIR/matrix_typed.rs`: `#[ffm::foreign]` declarations of a fixed subset of the
+//! signatures, which `tests/abi_matrix_typed.rs` includes.
 //!
 //! `cc::Build` only produces static archives, so it is used here just to find the C compiler
 //! (and its target flags); the compiler is then run directly with `-shared`.
@@ -19,6 +21,7 @@ use std::time::Instant;
 
 #[path = "matrix/gen.rs"]
 mod matrix;
+
 
 fn main() {
     let manifest_dir =
@@ -46,9 +49,30 @@ fn main() {
     println!("cargo:rerun-if-env-changed=FFM_ABI_MATRIX_FULL");
     let full = env::var("FFM_ABI_MATRIX_FULL").is_ok_and(|v| v == "1");
     println!("cargo:rustc-env=FFM_MATRIX_FULL={}", full as u8);
-    let matrixlib = build_matrix(&matrix_dir, &out_dir.join("libffmmatrix.so"), full);
+    let m = matrix::matrix();
+    let matrixlib = build_matrix(&m, &matrix_dir, &out_dir.join("libffmmatrix.so"), full);
     println!("cargo:rustc-env=FFM_MATRIXLIB={}", utf8(&matrixlib));
     println!("cargo:rustc-env=FFM_MATRIXSRC={}", utf8(&matrix_dir));
+
+    // The typed path: #[ffm::foreign] declarations of the typed subset, for
+    // tests/abi_matrix_typed.rs to include!.
+    let start = Instant::now();
+    let typed = matrix::typed_rust_source(&m);
+    write_if_changed(&out_dir.join("matrix_typed.rs"), &typed);
+    println!(
+        "ABI matrix typed path: {} bytes of Rust generated in {:.2?}",
+        typed.len(),
+        start.elapsed()
+    );
+}
+
+/// Writes `text` to `path` unless the file already holds exactly that (so that its timestamp,
+/// and what depends on it, stay as they are).
+fn write_if_changed(path: &Path, text: &str) {
+    if std::fs::read(path).ok().as_deref() != Some(text.as_bytes()) {
+        std::fs::write(path, text)
+            .unwrap_or_else(|e| panic!("cannot write {}: {e}", path.display()));
+    }
 }
 
 /// The C compiler with the flags every library here is built with; `debug_info: false` leaves
@@ -83,17 +107,12 @@ fn run(mut cmd: std::process::Command, what: &str) -> Result<(), String> {
 
 /// Writes the generated matrix C files into `dir` (only those whose contents changed),
 /// compiles them with `-O0` on as many threads as Cargo allows, and links `output`.
-fn build_matrix(dir: &Path, output: &Path, full: bool) -> PathBuf {
+fn build_matrix(m: &matrix::Matrix, dir: &Path, output: &Path, full: bool) -> PathBuf {
     let start = Instant::now();
     std::fs::create_dir_all(dir).expect("cannot create the matrix source directory");
-    let m = matrix::matrix();
-    let sources = matrix::c_sources(&m, full);
+    let sources = matrix::c_sources(m, full);
     for (name, text) in &sources {
-        let path = dir.join(name);
-        if std::fs::read(&path).ok().as_deref() != Some(text.as_bytes()) {
-            std::fs::write(&path, text)
-                .unwrap_or_else(|e| panic!("cannot write {}: {e}", path.display()));
-        }
+        write_if_changed(&dir.join(name), text);
     }
     let generated = start.elapsed();
 
@@ -109,10 +128,7 @@ fn build_matrix(dir: &Path, output: &Path, full: bool) -> PathBuf {
     let tool = compiler(false);
     let command = format!("{:?} {:?} -O0 -fPIC\n", tool.path(), tool.args());
     let stamp = dir.join("compiler.txt");
-    if std::fs::read(&stamp).ok().as_deref() != Some(command.as_bytes()) {
-        std::fs::write(&stamp, &command)
-            .unwrap_or_else(|e| panic!("cannot write {}: {e}", stamp.display()));
-    }
+    write_if_changed(&stamp, &command);
     let modified = |path: PathBuf| std::fs::metadata(path).and_then(|m| m.modified()).ok();
     let header = modified(dir.join("matrix.h")).max(modified(stamp));
     let units: Vec<&str> = all_units

@@ -159,6 +159,52 @@ impl Scalar {
     pub fn is_float(self) -> bool {
         matches!(self, Scalar::Float | Scalar::Double)
     }
+
+    /// The type as a `#[foreign]` declaration spells it: the `core::ffi` name of the C type
+    /// (`c_int`, `c_uchar`, `*mut c_void`), or `f32`, `f64`, `bool`.
+    pub fn foreign_type(self) -> &'static str {
+        match self {
+            Scalar::Int => "c_int",
+            Scalar::Float => "f32",
+            Scalar::Double => "f64",
+            Scalar::Pointer => "*mut c_void",
+            Scalar::SChar => "c_schar",
+            Scalar::UChar => "c_uchar",
+            Scalar::Short => "c_short",
+            Scalar::UShort => "c_ushort",
+            Scalar::Bool => "bool",
+            Scalar::LongLong => "c_longlong",
+            Scalar::UInt => "c_uint",
+            Scalar::ULongLong => "c_ulonglong",
+        }
+    }
+
+    /// The name [`foreign_type`](Self::foreign_type) needs from `core::ffi`, if any.
+    fn foreign_import(self) -> Option<&'static str> {
+        match self {
+            Scalar::Float | Scalar::Double | Scalar::Bool => None,
+            Scalar::Pointer => Some("c_void"),
+            s => Some(s.foreign_type()),
+        }
+    }
+
+    /// The fixed-width Rust type (`i32`, `u8`, `*mut c_void`): what the test glue spells.
+    pub fn rust_type(self) -> &'static str {
+        match self {
+            Scalar::Int => "i32",
+            Scalar::Float => "f32",
+            Scalar::Double => "f64",
+            Scalar::Pointer => "*mut c_void",
+            Scalar::SChar => "i8",
+            Scalar::UChar => "u8",
+            Scalar::Short => "i16",
+            Scalar::UShort => "u16",
+            Scalar::Bool => "bool",
+            Scalar::LongLong => "i64",
+            Scalar::UInt => "u32",
+            Scalar::ULongLong => "u64",
+        }
+    }
 }
 
 /// A member of a struct shape.
@@ -552,6 +598,54 @@ impl Sig {
         s
     }
 
+    /// The integer argument registers (x86-64 System V) a call of this signature uses, at
+    /// most 6: one per integer or pointer; for a struct or union of at most 16 bytes, one per
+    /// eightbyte holding anything but floats, if all its eightbytes fit in the registers left
+    /// (else it goes on the stack whole); and one for the address of a struct returned in
+    /// memory. (A typed upcall's thunk passes its state in the next one, so an upcall of 6
+    /// goes through a libffi closure instead.)
+    pub fn integer_registers(&self, shapes: &[Shape]) -> usize {
+        // (INTEGER, SSE) eightbytes of a shape passed in registers, None for memory.
+        let classes = |k: usize| -> Option<(usize, usize)> {
+            let (size, _) = shapes[k].size_align();
+            if size > 16 {
+                return None;
+            }
+            let leaves = shapes[k].leaves();
+            let words = size.div_ceil(8);
+            let ints = (0..words)
+                .filter(|w| {
+                    leaves
+                        .iter()
+                        .any(|l| l.offset / 8 == *w && !l.scalar.is_float())
+                })
+                .count();
+            Some((ints, words - ints))
+        };
+        let (mut gpr, mut sse) = (0, 0);
+        if let Some(Ty::Struct(k)) = self.ret()
+            && classes(k).is_none()
+        {
+            gpr += 1;
+        }
+        for p in &self.params {
+            match *p {
+                Ty::Scalar(s) if s.is_float() => sse += 1,
+                Ty::Scalar(_) => gpr += 1,
+                Ty::Struct(k) => {
+                    if let Some((i, f)) = classes(k)
+                        && gpr + i <= 6
+                        && sse + f <= 8
+                    {
+                        gpr += i;
+                        sse += f;
+                    }
+                }
+            }
+        }
+        gpr.min(6)
+    }
+
     /// The Rust types of a typed view of this signature (`ByValue` for structs): the shape a
     /// `#[foreign]` declaration of it would have, e.g. `fn(i32, ByValue) -> i32`.
     pub fn rust_types(&self) -> String {
@@ -752,10 +846,10 @@ pub fn upcall_spill_sample(m: &Matrix, full: bool) -> Vec<usize> {
     sample(m.sigs.len(), UPCALL_SPILL_SAMPLE, 0x5B111)
 }
 
-/// HOOK for the typed path of the `#[foreign]` macro (which does not exist yet): the
-/// signatures (indexes into [`Matrix::sigs`]) to run through it once it lands, a fixed
-/// deterministic subset of at least 1,000 covering every parameter count and both families.
-/// [`Sig::rust_types`] gives the Rust signature of each.
+/// The signatures (indexes into [`Matrix::sigs`]) that go through the typed path of the
+/// `#[foreign]` macro (`tests/abi_matrix_typed.rs`): a fixed deterministic subset of 1,200,
+/// covering every parameter count, both families and every shape: every signature of at most
+/// one parameter, then a sample of the rest. [`typed_rust_source`] declares them.
 pub fn typed_path_subset(m: &Matrix) -> Vec<usize> {
     const SIZE: usize = 1200;
     // Every signature of at most one parameter (293 of them), then a sample of the rest.
@@ -770,6 +864,278 @@ pub fn typed_path_subset(m: &Matrix) -> Vec<usize> {
     );
     out.sort_unstable();
     out
+}
+
+/// The signatures of [`typed_path_subset`] whose upcall twin `u_i` is declared too, with its
+/// callback type `Cb_i` (a typed upcall per signature costs about 45 ms of compile time, in
+/// rustc's type checking of the callback type and in code generation of the runtime's generic
+/// upcall machinery for the closure), [`TYPED_UPCALLS`] in all: `() -> void`; `(T) -> T` for
+/// every scalar and every shape (a struct by value into the callback and back out of it);
+/// every signature that uses 4 or more integer argument registers
+/// ([`Sig::integer_registers`]: a typed upcall's thunk passes its state in the next one, so
+/// these reach the thunks of `r8` and `r9` and, with 6, the libffi fallback); and a sample of
+/// the rest.
+pub fn typed_upcall_subset(m: &Matrix) -> Vec<usize> {
+    let subset = typed_path_subset(m);
+    let (mut out, rest): (Vec<usize>, Vec<usize>) = subset.iter().partition(|&&i| {
+        let sig = &m.sigs[i];
+        sig.params.is_empty()
+            || (sig.params.len() == 1 && sig.returns_first)
+            || sig.integer_registers(&m.shapes) >= 4
+    });
+    let more = TYPED_UPCALLS.saturating_sub(out.len());
+    out.extend(
+        sample(rest.len(), more, 0x7E9E_D0C8)
+            .into_iter()
+            .map(|k| rest[k]),
+    );
+    out.sort_unstable();
+    out
+}
+
+/// How many signatures [`typed_upcall_subset`] has.
+pub const TYPED_UPCALLS: usize = 300;
+
+/// `#[foreign]` modules the typed-path functions are split into.
+pub const TYPED_MODULES: usize = 4;
+
+/// The Rust source of the typed path, for the signatures of [`typed_path_subset`]: what the
+/// build script writes to `OUT_DIR/matrix_typed.rs` and `tests/abi_matrix_typed.rs`
+/// `include!`s.
+///
+/// - `#[ffm::foreign] pub mod shapes`: every struct and union shape the subset passes, as a
+///   `#[repr(C)]` struct or union with fields `f0`, `f1`, … (`char[N]` as `[c_schar; N]`; an
+///   anonymous nested struct or union as a type of its own, `X_90_f0`).
+/// - [`TYPED_MODULES`] `#[ffm::foreign(library = ffm_tests::MATRIXLIB, name = MATRIX_k)] pub
+///   mod typed_k`: per signature `i`, `m_i`; and for those of [`typed_upcall_subset`], the
+///   callback type `Cb_i` (`unsafe extern "C" fn` with the signature's parameters and return)
+///   and the upcall twin `u_i(cb: Cb_i, …)`.
+/// - `static TYPED: &[TypedSig]`: one `typed_sig!(i, typed_k, m_i, [u_i, Cb_i,] (a0: T0, …)
+///   -> R)` per signature (the test defines the macro: it calls the wrappers), and one
+///   `typed_shapes!(…)` naming every shape.
+///
+/// Scalars are spelled with their `core::ffi` names in the declarations (each module imports
+/// just the names it uses) and as fixed-width Rust types in the table.
+pub fn typed_rust_source(m: &Matrix) -> String {
+    let subset = typed_path_subset(m);
+    let mut with_up = vec![false; m.sigs.len()];
+    for i in typed_upcall_subset(m) {
+        with_up[i] = true;
+    }
+    let shapes = &m.shapes;
+    let mut used = vec![false; shapes.len()];
+    for &i in &subset {
+        for p in &m.sigs[i].params {
+            if let Ty::Struct(k) = p {
+                used[*k] = true;
+            }
+        }
+    }
+    let mut s = String::new();
+    writeln!(
+        s,
+        "// Generated by tests/matrix/gen.rs (typed_rust_source): do not edit.\n\
+         // The typed path of #[ffm::foreign] over the ABI matrix: {} signatures m_i\n\
+         // (typed_path_subset), {TYPED_UPCALLS} of them with their upcall twin u_i and callback\n\
+         // type Cb_i (typed_upcall_subset), in {TYPED_MODULES} modules; their shapes; and the\n\
+         // table the test walks.\n",
+        subset.len()
+    )
+    .unwrap();
+
+    // The shapes.
+    let mut imports = std::collections::BTreeSet::new();
+    let mut decls = String::new();
+    let mut names = Vec::new();
+    for (k, shape) in shapes.iter().enumerate() {
+        if used[k] {
+            rust_record(
+                &shape.name,
+                &shape.body,
+                &format!("`{}`: {}", shape.c_type(), shape.describe()),
+                &mut decls,
+                &mut imports,
+            );
+            names.push(shape.name.as_str());
+        }
+    }
+    s.push_str("/// The struct and union shapes of the typed-path signatures.\n");
+    s.push_str("#[ffm::foreign]\npub mod shapes {\n");
+    use_line(&imports, &mut s);
+    s.push_str(&decls);
+    s.push_str("}\n\n");
+
+    // The functions, in modules.
+    let per_module = subset.len().div_ceil(TYPED_MODULES);
+    let rust_ty = |t: Ty| match t {
+        Ty::Scalar(sc) => sc.foreign_type().to_owned(),
+        Ty::Struct(k) => shapes[k].name.clone(),
+    };
+    for (c, chunk) in subset.chunks(per_module).enumerate() {
+        let mut imports = std::collections::BTreeSet::new();
+        let mut used_shapes = std::collections::BTreeSet::new();
+        let mut body = String::new();
+        let mut fns = String::new();
+        for &i in chunk {
+            let sig = &m.sigs[i];
+            for p in &sig.params {
+                match *p {
+                    Ty::Scalar(sc) => imports.extend(sc.foreign_import()),
+                    Ty::Struct(k) => {
+                        used_shapes.insert(k);
+                    }
+                }
+            }
+            let types: Vec<String> = sig.params.iter().map(|p| rust_ty(*p)).collect();
+            let ret = sig
+                .ret()
+                .map_or(String::new(), |r| format!(" -> {}", rust_ty(r)));
+            let params: Vec<String> = types
+                .iter()
+                .enumerate()
+                .map(|(k, t)| format!("a{k}: {t}"))
+                .collect();
+            let describe = sig.describe(shapes);
+            writeln!(
+                fns,
+                "        /// #{i}: {describe}\n        pub fn m_{i}({}){ret};",
+                params.join(", ")
+            )
+            .unwrap();
+            if with_up[i] {
+                writeln!(
+                    body,
+                    "    /// #{i}: {describe}\n    pub type Cb_{i} = unsafe extern \"C\" fn({}){ret};",
+                    types.join(", ")
+                )
+                .unwrap();
+                let mut u_params = vec![format!("cb: Cb_{i}")];
+                u_params.extend(params.iter().cloned());
+                writeln!(fns, "        pub fn u_{i}({}){ret};", u_params.join(", ")).unwrap();
+            }
+        }
+        let (first, last) = (chunk[0], chunk[chunk.len() - 1]);
+        writeln!(
+            s,
+            "/// Signatures #{first}…#{last} of the typed subset ({} of them).\n\
+             #[ffm::foreign(library = ffm_tests::MATRIXLIB, name = MATRIX_{c})]\n\
+             pub mod typed_{c} {{",
+            chunk.len()
+        )
+        .unwrap();
+        use_line(&imports, &mut s);
+        if !used_shapes.is_empty() {
+            let list: Vec<&str> = used_shapes
+                .iter()
+                .map(|&k| shapes[k].name.as_str())
+                .collect();
+            writeln!(s, "    use super::shapes::{{{}}};", list.join(", ")).unwrap();
+        }
+        s.push('\n');
+        s.push_str(&body);
+        s.push_str("\n    unsafe extern \"C\" {\n");
+        s.push_str(&fns);
+        s.push_str("    }\n}\n\n");
+    }
+
+    // The table.
+    let glue_ty = |t: Ty| match t {
+        Ty::Scalar(sc) => sc.rust_type().to_owned(),
+        Ty::Struct(k) => format!("shapes::{}", shapes[k].name),
+    };
+    writeln!(s, "typed_shapes!({});\n", names.join(", ")).unwrap();
+    s.push_str(
+        "/// Every typed-path signature, in index order: how to call `m_i` (and `u_i`) through\n\
+         /// their wrappers.\n\
+         static TYPED: &[TypedSig] = &[\n",
+    );
+    for (c, chunk) in subset.chunks(per_module).enumerate() {
+        for &i in chunk {
+            let sig = &m.sigs[i];
+            let params: Vec<String> = sig
+                .params
+                .iter()
+                .enumerate()
+                .map(|(k, t)| format!("a{k}: {}", glue_ty(*t)))
+                .collect();
+            let ret = sig
+                .ret()
+                .map_or(String::new(), |r| format!(" -> {}", glue_ty(r)));
+            let up = if with_up[i] {
+                format!("u_{i}, Cb_{i}, ")
+            } else {
+                String::new()
+            };
+            writeln!(
+                s,
+                "    typed_sig!({i}, typed_{c}, m_{i}, {up}({}){ret}),",
+                params.join(", ")
+            )
+            .unwrap();
+        }
+    }
+    s.push_str("];\n");
+    s
+}
+
+/// `use core::ffi::{…};` for these names (nothing if there are none).
+fn use_line(imports: &std::collections::BTreeSet<&'static str>, s: &mut String) {
+    match imports.len() {
+        0 => {}
+        1 => writeln!(s, "    use core::ffi::{};", imports.first().unwrap()).unwrap(),
+        _ => writeln!(
+            s,
+            "    use core::ffi::{{{}}};",
+            imports.iter().copied().collect::<Vec<_>>().join(", ")
+        )
+        .unwrap(),
+    }
+}
+
+/// The `#[repr(C)]` struct or union `name` for `body` (a [`Field::Nested`] or
+/// [`Field::Union`]), after the types of its nested members (named `name_f<i>`).
+fn rust_record(
+    name: &str,
+    body: &Field,
+    doc: &str,
+    out: &mut String,
+    imports: &mut std::collections::BTreeSet<&'static str>,
+) {
+    let fields = match body {
+        Field::Nested(f) | Field::Union(f) => f,
+        _ => unreachable!("a record is a struct or a union"),
+    };
+    let mut members = String::new();
+    for (i, f) in fields.iter().enumerate() {
+        let ty = match f {
+            Field::Scalar(sc) => {
+                imports.extend(sc.foreign_import());
+                sc.foreign_type().to_owned()
+            }
+            Field::Array(sc, n) => {
+                imports.extend(sc.foreign_import());
+                format!("[{}; {n}]", sc.foreign_type())
+            }
+            Field::Nested(_) | Field::Union(_) => {
+                let sub = format!("{name}_f{i}");
+                rust_record(
+                    &sub,
+                    f,
+                    &format!("Member `f{i}` of `{name}`."),
+                    out,
+                    imports,
+                );
+                sub
+            }
+        };
+        writeln!(members, "        pub f{i}: {ty},").unwrap();
+    }
+    writeln!(
+        out,
+        "    /// {doc}\n    #[repr(C)]\n    pub {} {name} {{\n{members}    }}",
+        body.keyword()
+    )
+    .unwrap();
 }
 
 /// The C sources of the matrix library: `(file name, contents)`, a header, a main file, and

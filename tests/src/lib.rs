@@ -11,7 +11,9 @@
 //! - [`BENCHLIB`], built from `c/benchlib.c` with `-O2`: small functions for call-overhead
 //!   benchmarks. Every exported symbol starts with `bl_`.
 //! - [`MATRIXLIB`], the ABI conformance matrix: C generated at build time by `matrix/gen.rs`
-//!   (see `matrix/README.md`) and compiled with `-O0`; its source is in [`MATRIXSRC`].
+//!   (see `matrix/README.md`) and compiled with `-O0`; its source is in [`MATRIXSRC`]. The
+//!   build script also generates `#[ffm::foreign]` declarations of a subset of it
+//!   (`OUT_DIR/matrix_typed.rs`, included by the test `abi_matrix_typed`).
 //!
 //! This crate deliberately does not depend on `ffm`, so that `ffm` itself can dev-depend on it.
 #![warn(missing_docs)]

@@ -21,403 +21,52 @@
 //! for argument `k`), which the test poisons before the call and reads after it through
 //! `m_out_ptr()`, so every field of every argument is checked, not just the return value.
 //! Struct padding is never compared: only the scalar leaves of each shape.
+//!
+//! The dynamic downcalls (`m_i`, `s_i` and `v_check`) run twice per signature: through a
+//! handle made with the default options, which takes the register-shape path (no libffi) where
+//! the signature allows it, and through one made with `LinkerOptions::libffi_only()`. Both must
+//! agree with C, and each test reports how many signatures took the register-shape path
+//! (`Downcall::is_direct`).
+//!
+//! The machinery shared with the typed path's test (`abi_matrix_typed.rs`) is in
+//! `matrix/harness.rs`.
 
-use std::cell::Cell;
 use std::ffi::CString;
-use std::io::Write as _;
-use std::sync::{Arc, Mutex, OnceLock};
-use std::time::Instant;
+use std::sync::{Arc, Mutex};
 
-use ffm::layout::{LayoutKind, PaddingLayout, ValueKind};
-use ffm::linker::{
-    Downcall, FunctionDescriptor, Library, Linker, LinkerOptions, SymbolLookup, Value,
-};
+use ffm::linker::{Downcall, FunctionDescriptor, Linker, LinkerOptions, SymbolLookup, Value};
 use ffm::prelude::*;
 
 #[path = "../matrix/gen.rs"]
 mod matrix;
 
-use matrix::{Family, Field, Leaf, Matrix, Rng, Scalar, Sig, Ty};
+#[path = "../matrix/harness.rs"]
+mod harness;
 
-/// What the out buffer is filled with before each call.
-const POISON: u8 = 0xA5;
+use harness::*;
+use matrix::{Family, Scalar, Sig, Ty};
 
-fn lib() -> &'static Library {
-    static LIB: OnceLock<Library> = OnceLock::new();
-    LIB.get_or_init(|| Library::open(ffm_tests::MATRIXLIB).unwrap())
+/// The two ways the linker calls a dynamic downcall: the default (the register-shape path
+/// where the signature allows it, else libffi) and libffi alone.
+fn both_paths() -> [(&'static str, LinkerOptions); 2] {
+    [
+        ("default", LinkerOptions::new()),
+        ("libffi_only", LinkerOptions::new().libffi_only()),
+    ]
 }
 
-/// The matrix and the ffm layout of each of its struct shapes.
-struct Env {
-    m: Matrix,
-    shape_layouts: Vec<MemoryLayout>,
-    shape_leaves: Vec<Vec<Leaf>>,
-}
-
-fn env() -> &'static Env {
-    static ENV: OnceLock<Env> = OnceLock::new();
-    ENV.get_or_init(|| {
-        let m = matrix::matrix();
-        let shape_layouts = m.shapes.iter().map(|s| field_layout(&s.body)).collect();
-        let shape_leaves = m.shapes.iter().map(|s| s.leaves()).collect();
-        Env {
-            m,
-            shape_layouts,
-            shape_leaves,
-        }
-    })
-}
-
-fn scalar_layout(s: Scalar) -> MemoryLayout {
-    match s {
-        Scalar::Int => I32.layout(),
-        Scalar::Float => F32.layout(),
-        Scalar::Double => F64.layout(),
-        Scalar::Pointer => ADDRESS.layout(),
-        Scalar::SChar => I8.layout(),
-        Scalar::UChar => U8.layout(),
-        Scalar::Short => I16.layout(),
-        Scalar::UShort => U16.layout(),
-        Scalar::Bool => BOOL.layout(),
-        Scalar::LongLong => I64.layout(),
-        Scalar::UInt => U32.layout(),
-        Scalar::ULongLong => U64.layout(),
-    }
-}
-
-fn field_layout(f: &Field) -> MemoryLayout {
-    match f {
-        Field::Scalar(s) => scalar_layout(*s),
-        Field::Array(s, n) => SequenceLayout::try_new(*n, scalar_layout(*s))
-            .unwrap()
-            .layout(),
-        Field::Nested(fields) => struct_layout(fields),
-        Field::Union(fields) => union_layout(fields),
-    }
-}
-
-/// A C union: ffm's union is as large as its largest member, so pad it up to its alignment
-/// as C does.
-fn union_layout(fields: &[Field]) -> MemoryLayout {
-    let mut members: Vec<MemoryLayout> = fields.iter().map(field_layout).collect();
-    let (size, _) = matrix::union_size_align(fields);
-    if members.iter().all(|m| m.byte_size() < size) {
-        members.push(PaddingLayout::new(size).layout());
-    }
-    UnionLayout::try_new(&members).unwrap().layout()
-}
-
-fn struct_layout(fields: &[Field]) -> MemoryLayout {
-    let members: Vec<MemoryLayout> = fields.iter().map(field_layout).collect();
-    StructLayout::c(&members).unwrap().layout()
-}
-
-fn ty_layout(e: &Env, t: Ty) -> MemoryLayout {
-    match t {
-        Ty::Scalar(s) => scalar_layout(s),
-        Ty::Struct(i) => e.shape_layouts[i],
-    }
-}
-
-fn descriptor(e: &Env, ret: Option<Ty>, params: &[Ty]) -> FunctionDescriptor {
-    let args: Vec<MemoryLayout> = params.iter().map(|t| ty_layout(e, *t)).collect();
-    match ret {
-        Some(r) => FunctionDescriptor::of(ty_layout(e, r), &args),
-        None => FunctionDescriptor::void(&args),
-    }
-}
-
-fn link(
-    name: &str,
-    desc: FunctionDescriptor,
-    opts: &LinkerOptions,
-) -> Result<Downcall<'static>, String> {
-    let sym = lib().find_or_error(name).map_err(|e| e.to_string())?;
-    Linker::native()
-        .downcall(&sym, desc, opts)
-        .map_err(|e| format!("linking {name} {desc}: {e}"))
-}
-
-/// The scalar type's value with these (truncated) bits.
-fn scalar_value(s: Scalar, bits: u64) -> Value<'static> {
-    match s {
-        Scalar::Int => Value::I32(bits as u32 as i32),
-        Scalar::Float => Value::F32(f32::from_bits(bits as u32)),
-        Scalar::Double => Value::F64(f64::from_bits(bits)),
-        Scalar::Pointer => Value::address(Address::NULL.add(bits as usize)),
-        Scalar::SChar => Value::I8(bits as u8 as i8),
-        Scalar::UChar => Value::U8(bits as u8),
-        Scalar::Short => Value::I16(bits as u16 as i16),
-        Scalar::UShort => Value::U16(bits as u16),
-        Scalar::Bool => Value::Bool(bits != 0),
-        Scalar::LongLong => Value::I64(bits as i64),
-        Scalar::UInt => Value::U32(bits as u32),
-        Scalar::ULongLong => Value::U64(bits),
-    }
-}
-
-/// A value as the test keeps it: the kind and bits of a scalar, or a struct's bytes.
-#[derive(Clone, Debug, PartialEq)]
-enum Got {
-    Void,
-    Scalar(Option<ValueKind>, u64),
-    Bytes(Vec<u8>),
-}
-
-fn got_of(v: &Value<'_>) -> Got {
-    let bits = match *v {
-        Value::Void => return Got::Void,
-        Value::Struct(s) => return Got::Bytes(s.as_bytes().to_vec()),
-        Value::I8(x) => x as u8 as u64,
-        Value::U8(x) => x as u64,
-        Value::I16(x) => x as u16 as u64,
-        Value::U16(x) => x as u64,
-        Value::I32(x) => x as u32 as u64,
-        Value::U32(x) => x as u64,
-        Value::I64(x) => x as u64,
-        Value::U64(x) => x,
-        Value::Isize(x) => x as u64,
-        Value::Usize(x) => x as u64,
-        Value::F32(x) => x.to_bits() as u64,
-        Value::F64(x) => x.to_bits(),
-        Value::Bool(x) => x as u64,
-        Value::Pointer(p) => p.address().addr() as u64,
-        _ => u64::MAX,
-    };
-    Got::Scalar(v.kind(), bits)
-}
-
-/// Random bits for a scalar, truncated to its size (a bool is 0 or 1; floats are exact and
-/// finite; pointers are never dereferenced).
-fn random_bits(s: Scalar, rng: &mut Rng) -> u64 {
-    let r = rng.next_u64();
-    match s {
-        Scalar::Float => {
-            let v = ((r % (1 << 24)) as i64 - (1 << 23)) as f32 / 256.0;
-            v.to_bits() as u64
-        }
-        Scalar::Double => {
-            let v = ((r % (1 << 52)) as i64 - (1 << 51)) as f64 / 1024.0;
-            v.to_bits()
-        }
-        Scalar::Pointer => (r & 0x0000_7FFF_FFFF_FFF8) | 0x10,
-        Scalar::Bool => r & 1,
-        s => r & (u64::MAX >> (64 - 8 * s.size())),
-    }
-}
-
-/// An argument (or expected return) value.
-#[derive(Clone, Debug, PartialEq)]
-enum Arg {
-    Scalar(Scalar, u64),
-    /// A struct of shape `.0`: its bytes, padding zeroed.
-    Struct(usize, Vec<u8>),
-}
-
-impl Arg {
-    fn random(e: &Env, t: Ty, rng: &mut Rng) -> Arg {
-        match t {
-            Ty::Scalar(s) => Arg::Scalar(s, random_bits(s, rng)),
-            Ty::Struct(i) => {
-                let mut bytes = vec![0u8; e.shape_layouts[i].byte_size()];
-                for leaf in &e.shape_leaves[i] {
-                    let bits = random_bits(leaf.scalar, rng);
-                    let n = leaf.scalar.size();
-                    bytes[leaf.offset..leaf.offset + n].copy_from_slice(&bits.to_ne_bytes()[..n]);
-                }
-                Arg::Struct(i, bytes)
-            }
-        }
-    }
-
-    fn value<'a>(&self, arena: &'a Arena) -> Value<'a> {
-        match self {
-            Arg::Scalar(s, bits) => scalar_value(*s, *bits),
-            Arg::Struct(_, bytes) => {
-                Value::Struct(arena.allocate_copy(Segment::of_bytes(bytes), 16).unwrap())
-            }
-        }
-    }
-
-    /// The argument after C's default argument promotions (a variadic argument).
-    fn promoted(&self) -> Arg {
-        match *self {
-            Arg::Scalar(Scalar::Float, b) => {
-                Arg::Scalar(Scalar::Double, (f32::from_bits(b as u32) as f64).to_bits())
-            }
-            Arg::Scalar(Scalar::SChar, b) => {
-                Arg::Scalar(Scalar::Int, b as u8 as i8 as i32 as u32 as u64)
-            }
-            Arg::Scalar(Scalar::Short, b) => {
-                Arg::Scalar(Scalar::Int, b as u16 as i16 as i32 as u32 as u64)
-            }
-            Arg::Scalar(Scalar::UChar | Scalar::UShort | Scalar::Bool, b) => {
-                Arg::Scalar(Scalar::Int, b)
-            }
-            ref other => other.clone(),
-        }
-    }
-
-    /// Checks what the code received or returned.
-    fn check(&self, e: &Env, got: &Got) -> Result<(), String> {
-        match (self, got) {
-            (Arg::Scalar(s, b), got) => {
-                let expected = got_of(&scalar_value(*s, *b));
-                if *got == expected {
-                    Ok(())
-                } else {
-                    Err(format!("expected {expected:?}, got {got:?}"))
-                }
-            }
-            (Arg::Struct(i, bytes), Got::Bytes(got)) if got.len() == bytes.len() => self
-                .check_bytes(e, got)
-                .map_err(|m| format!("shape {}: {m}", e.m.shapes[*i].name)),
-            (Arg::Struct(_, bytes), got) => Err(format!(
-                "expected a {}-byte struct, got {got:?}",
-                bytes.len()
-            )),
-        }
-    }
-
-    /// Checks the bytes a C function stored for this argument (leaves only, not padding).
-    fn check_bytes(&self, e: &Env, got: &[u8]) -> Result<(), String> {
-        let mismatch = |what: String, want: &[u8], have: &[u8]| {
-            Err(format!(
-                "{what}: expected bytes {want:02x?}, got {have:02x?}"
-            ))
-        };
-        match self {
-            Arg::Scalar(s, bits) => {
-                let n = s.size();
-                let want = &bits.to_ne_bytes()[..n];
-                if &got[..n] == want {
-                    Ok(())
-                } else {
-                    mismatch(format!("{s:?}"), want, &got[..n])
-                }
-            }
-            Arg::Struct(i, bytes) => {
-                for leaf in &e.shape_leaves[*i] {
-                    let r = leaf.offset..leaf.offset + leaf.scalar.size();
-                    if got[r.clone()] != bytes[r.clone()] {
-                        return mismatch(
-                            format!(
-                                "field {} ({:?} at offset {})",
-                                leaf.path, leaf.scalar, leaf.offset
-                            ),
-                            &bytes[r.clone()],
-                            &got[r],
-                        );
-                    }
-                }
-                Ok(())
-            }
-        }
-    }
-}
-
-/// The calling thread's out buffer.
-fn out_address() -> Address {
-    thread_local! {
-        static OUT: Cell<Option<Address>> = const { Cell::new(None) };
-    }
-    OUT.with(|c| {
-        if let Some(a) = c.get() {
-            return a;
-        }
-        let h = link(
-            "m_out_ptr",
-            FunctionDescriptor::of(ADDRESS, &[]),
-            &LinkerOptions::new(),
-        )
-        .unwrap();
-        // SAFETY: `unsigned char *m_out_ptr(void)`.
-        let a = unsafe { h.call(&[]) }.unwrap().as_address().unwrap();
-        c.set(Some(a));
-        a
-    })
-}
-
-fn poison_out() {
-    // SAFETY: the calling thread's out buffer (thread-local, OUT_SIZE bytes); no C code runs on
-    // this thread while the segment is alive (it ends with this statement).
-    let seg = unsafe { out_address().reinterpret_mut(matrix::OUT_SIZE) };
-    seg.fill(POISON);
-}
-
-fn read_out() -> Vec<u8> {
-    // SAFETY: as in `poison_out`.
-    let seg = unsafe { out_address().reinterpret(matrix::OUT_SIZE) };
-    seg.as_bytes().to_vec()
-}
-
-fn slot(out: &[u8], k: usize) -> &[u8] {
-    &out[k * matrix::SLOT..(k + 1) * matrix::SLOT]
-}
-
-fn check_called(out: &[u8], i: usize) -> Result<(), String> {
-    let called = i32::from_ne_bytes(slot(out, matrix::SLOT_CALLED)[..4].try_into().unwrap());
-    if called as usize == i {
-        Ok(())
-    } else {
-        Err(format!(
-            "the out buffer says function {called} ran, not {i}"
-        ))
-    }
-}
-
-fn check_args(e: &Env, args: &[Arg], out: &[u8], first_slot: usize) -> Result<(), String> {
-    for (k, a) in args.iter().enumerate() {
-        a.check_bytes(e, slot(out, first_slot + k))
-            .map_err(|m| format!("argument {k} as C received it: {m}"))?;
+/// A `libffi_only()` handle must not take the register-shape path.
+fn check_path(path: &str, h: &Downcall<'_>) -> Result<(), String> {
+    if path == "libffi_only" && h.is_direct() {
+        return Err(format!("{}: a libffi_only() handle is direct", h.name()));
     }
     Ok(())
 }
 
-fn check_ret(e: &Env, expected: Option<&Arg>, got: &Value<'_>) -> Result<(), String> {
-    let got = got_of(got);
-    match expected {
-        Some(a) => a.check(e, &got).map_err(|m| format!("return value: {m}")),
-        None if got == Got::Void => Ok(()),
-        None => Err(format!("a void function returned {got:?}")),
-    }
-}
-
-/// The 8 `long long` and 8 `double` arguments in front of a spill twin's parameters.
-fn spill_prefix(rng: &mut Rng) -> (Vec<Ty>, Vec<Arg>) {
-    let types: Vec<Ty> = std::iter::repeat_n(Ty::Scalar(Scalar::LongLong), matrix::SPILL_EACH)
-        .chain(std::iter::repeat_n(
-            Ty::Scalar(Scalar::Double),
-            matrix::SPILL_EACH,
-        ))
-        .collect();
-    let args = types
-        .iter()
-        .map(|t| match *t {
-            Ty::Scalar(s) => Arg::Scalar(s, random_bits(s, rng)),
-            Ty::Struct(_) => unreachable!(),
-        })
-        .collect();
-    (types, args)
-}
-
-/// The variants of the matrix; each has its own stream of argument values.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Variant {
-    Downcall,
-    Spill,
-    Upcall,
-    UpcallSpill,
-    Varargs,
-    VarargsSpill,
-}
-
-fn rng_for(i: usize, v: Variant) -> Rng {
-    Rng::new((i as u64) << 4 | v as u64)
-}
-
-/// `m_i` (or `s_i` with `spill`): the arguments arrive, the first comes back.
-fn check_downcall(e: &Env, i: usize, sig: &Sig, spill: bool) -> Result<(), String> {
+/// `m_i` (or `s_i` with `spill`): the arguments arrive, the first comes back. Called twice,
+/// through a handle made with the default options and through one made with `libffi_only()`;
+/// both must agree with C. Reports whether the default handle took the register-shape path.
+fn check_downcall(e: &Env, i: usize, sig: &Sig, spill: bool) -> Result<Checked, String> {
     let variant = if spill {
         Variant::Spill
     } else {
@@ -435,26 +84,43 @@ fn check_downcall(e: &Env, i: usize, sig: &Sig, spill: bool) -> Result<(), Strin
         .map(|t| Arg::random(e, *t, &mut rng))
         .collect();
     types.extend(&sig.params);
-    let name = format!("{}_{i}", if spill { "s" } else { "m" });
-    let h = link(
-        &name,
-        descriptor(e, sig.ret(), &types),
-        &LinkerOptions::new(),
-    )?;
-    let arena = Arena::new();
     prefix.extend(args.iter().cloned());
-    let values: Vec<Value<'_>> = prefix.iter().map(|a| a.value(&arena)).collect();
+    let name = format!("{}_{i}", if spill { "s" } else { "m" });
+    let mut direct = None;
+    for (path, opts) in both_paths() {
+        let h = link(&name, descriptor(e, sig.ret(), &types), &opts)?;
+        check_path(path, &h)?;
+        direct.get_or_insert(h.is_direct());
+        call_and_check(e, i, sig, spill, &h, &args, &prefix)
+            .map_err(|m| format!("{path} path (is_direct: {}): {m}", h.is_direct()))?;
+    }
+    Ok(Checked { direct })
+}
+
+/// One call of `m_i` or `s_i` through `h` with `values` (the spill prefix, then `args`), and
+/// every check of what C received and returned.
+fn call_and_check(
+    e: &Env,
+    i: usize,
+    sig: &Sig,
+    spill: bool,
+    h: &Downcall<'static>,
+    args: &[Arg],
+    all_args: &[Arg],
+) -> Result<(), String> {
+    let arena = Arena::new();
+    let values: Vec<Value<'_>> = all_args.iter().map(|a| a.value(&arena)).collect();
     poison_out();
     // SAFETY: the descriptor is built from the very Sig the C function was generated from; the
     // function only stores its arguments into this thread's out buffer.
     let r = unsafe { h.call_in(&arena, &values) }.map_err(|e| e.to_string())?;
     let out = read_out();
     check_called(&out, i)?;
-    check_args(e, &args, &out, 0)?;
+    check_args(e, args, &out, 0)?;
     if spill {
         check_args(
             e,
-            &prefix[..2 * matrix::SPILL_EACH],
+            &all_args[..2 * matrix::SPILL_EACH],
             &out,
             matrix::SLOT_SPILL,
         )
@@ -538,7 +204,10 @@ fn check_upcall(e: &'static Env, i: usize, sig: &Sig, spill: bool) -> Result<(),
 /// `v_check(tags, …)` with the signature's parameters as variadic arguments (promoted), after
 /// 16 variadic spill arguments with `spill`. Also checks that the unpromoted descriptor is
 /// refused.
-fn check_varargs(e: &Env, i: usize, sig: &Sig, spill: bool) -> Result<(), String> {
+///
+/// Both through the default handle and a `libffi_only()` one; reports whether the default
+/// handle took the register-shape path.
+fn check_varargs(e: &Env, i: usize, sig: &Sig, spill: bool) -> Result<Checked, String> {
     let variant = if spill {
         Variant::VarargsSpill
     } else {
@@ -573,79 +242,30 @@ fn check_varargs(e: &Env, i: usize, sig: &Sig, spill: bool) -> Result<(), String
             }
         }
     }
-    let h = link("v_check", with_tags(&promoted_types), &opts)?;
-    let arena = Arena::new();
-    let mut values = vec![Value::pointer(tags.as_c_str())];
-    values.extend(promoted.iter().map(|a| a.value(&arena)));
-    poison_out();
-    // SAFETY: v_check reads exactly the variadic arguments its tags describe, with these
-    // (promoted) types, into this thread's out buffer.
-    let r = unsafe { h.call(&values) }.map_err(|e| e.to_string())?;
-    let out = read_out();
-    if r != Value::I32(args.len() as i32) {
-        return Err(format!("v_check({tags:?}, …) returned {r:?}"));
-    }
-    check_args(e, &promoted, &out, 0).map_err(|m| format!("variadic {m}"))
-}
-
-/// Signatures excluded from the default run because of a known linker bug: each exclusion
-/// must name its `#[ignore]`d reproducer. None: the matrix found no linker bug.
-fn known_linker_bug(_variant: Variant, _sig: &Sig) -> Option<&'static str> {
-    None
-}
-
-fn say(line: &str) {
-    // Straight to stderr: libtest captures `println!`, not the stream itself.
-    let _ = writeln!(std::io::stderr().lock(), "abi_matrix: {line}");
-}
-
-/// Runs `check` over the signatures `indexes`, reports the count, and fails with the first
-/// failures listed.
-fn run(
-    variant: Variant,
-    what: &str,
-    indexes: &[usize],
-    check: impl Fn(&'static Env, usize, &Sig) -> Result<(), String>,
-) {
-    let e = env();
-    let start = Instant::now();
-    let mut checked = [0usize; 2];
-    let mut skipped = Vec::new();
-    let mut failures = Vec::new();
-    for &i in indexes {
-        let sig = &e.m.sigs[i];
-        if let Some(bug) = known_linker_bug(variant, sig) {
-            skipped.push(format!("#{i} {}: {bug}", sig.describe(&e.m.shapes)));
-            continue;
+    let mut direct = None;
+    for (path, base) in both_paths() {
+        let h = link(
+            "v_check",
+            with_tags(&promoted_types),
+            &base.first_variadic_arg(1),
+        )?;
+        check_path(path, &h)?;
+        direct.get_or_insert(h.is_direct());
+        let arena = Arena::new();
+        let mut values = vec![Value::pointer(tags.as_c_str())];
+        values.extend(promoted.iter().map(|a| a.value(&arena)));
+        poison_out();
+        // SAFETY: v_check reads exactly the variadic arguments its tags describe, with these
+        // (promoted) types, into this thread's out buffer.
+        let r = unsafe { h.call(&values) }.map_err(|e| e.to_string())?;
+        let out = read_out();
+        let path = format!("{path} path (is_direct: {})", h.is_direct());
+        if r != Value::I32(args.len() as i32) {
+            return Err(format!("{path}: v_check({tags:?}, …) returned {r:?}"));
         }
-        match check(e, i, sig) {
-            Ok(()) => checked[(sig.family == Family::Extended) as usize] += 1,
-            Err(m) => failures.push(format!("#{i} {}: {m}", sig.describe(&e.m.shapes))),
-        }
+        check_args(e, &promoted, &out, 0).map_err(|m| format!("{path}: variadic {m}"))?;
     }
-    say(&format!(
-        "{what}: {} signatures checked ({} JDK-space + {} extended), {} failed, {} skipped for known linker bugs, in {:.2?}",
-        checked[0] + checked[1],
-        checked[0],
-        checked[1],
-        failures.len(),
-        skipped.len(),
-        start.elapsed()
-    ));
-    for s in &skipped {
-        say(&format!("  skipped {s}"));
-    }
-    assert!(
-        failures.is_empty(),
-        "{what}: {} of {} signatures failed; the first ones:\n{}",
-        failures.len(),
-        indexes.len(),
-        failures[..failures.len().min(25)].join("\n")
-    );
-}
-
-fn all() -> Vec<usize> {
-    (0..env().m.sigs.len()).collect()
+    Ok(Checked { direct })
 }
 
 #[test]
@@ -665,7 +285,7 @@ fn stack_spill_matrix() {
 #[test]
 fn upcall_matrix() {
     run(Variant::Upcall, "upcall twin u_i", &all(), |e, i, s| {
-        check_upcall(e, i, s, false)
+        check_upcall(e, i, s, false).map(|()| Checked::default())
     });
 }
 
@@ -686,7 +306,7 @@ fn upcall_stack_spill_sample() {
             "upcall spill twin t_i (fixed sample; FFM_ABI_MATRIX_FULL=1 for all)"
         },
         &sample,
-        |e, i, s| check_upcall(e, i, s, true),
+        |e, i, s| check_upcall(e, i, s, true).map(|()| Checked::default()),
     );
 }
 
@@ -790,60 +410,6 @@ fn shape_layouts_match_the_c_compiler() {
         );
     }
     assert_eq!(at, info.len());
-}
-
-fn ffm_leaf_offsets(l: &MemoryLayout, base: usize, out: &mut Vec<usize>) {
-    match *l.kind() {
-        LayoutKind::Value { .. } => out.push(base),
-        LayoutKind::Struct(members) => {
-            let mut off = base;
-            for m in members {
-                ffm_leaf_offsets(m, off, out);
-                off += m.byte_size();
-            }
-        }
-        LayoutKind::Union(members) => {
-            for m in members {
-                ffm_leaf_offsets(m, base, out);
-            }
-        }
-        LayoutKind::Sequence { element, count } => {
-            for i in 0..count {
-                ffm_leaf_offsets(element, base + i * element.byte_size(), out);
-            }
-        }
-        _ => {}
-    }
-}
-
-/// HOOK for the typed path of the `#[foreign]` macro, which does not exist yet: once it does,
-/// declare the functions `m_i` of [`matrix::typed_path_subset`] through it (each with the Rust
-/// signature [`matrix::Sig::rust_types`] gives) and check them as `check_downcall` does. For
-/// now this pins the subset: deterministic, at least 1,000 signatures, both families, every
-/// parameter count.
-#[test]
-fn typed_path_hook_subset() {
-    let m = &env().m;
-    let subset = matrix::typed_path_subset(m);
-    assert_eq!(subset, matrix::typed_path_subset(m));
-    assert!(subset.len() >= 1000);
-    for family in [Family::Jdk, Family::Extended] {
-        for n in 0..=3 {
-            let any = subset
-                .iter()
-                .any(|&i| m.sigs[i].family == family && m.sigs[i].params.len() == n);
-            assert!(
-                any || (family == Family::Extended && n == 0),
-                "{family:?} with {n} parameters"
-            );
-        }
-    }
-    say(&format!(
-        "typed-path hook: {} signatures reserved for #[foreign] (e.g. #{} {})",
-        subset.len(),
-        subset[0],
-        m.sigs[subset[0]].rust_types()
-    ));
 }
 
 #[cfg(all(target_arch = "x86_64", target_os = "linux"))]
