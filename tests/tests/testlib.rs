@@ -705,7 +705,11 @@ fn more_upcalls_than_the_thunk_pools_hold() {
             // SAFETY: both are `int (*)(int, int)` stubs alive in `arena`.
             unsafe {
                 assert_eq!(call.call((typed, 6, 7)), 42 + k, "typed {k}, round {round}");
-                assert_eq!(call.call((dynamic, 6, 7)), k - 1, "dynamic {k}, round {round}");
+                assert_eq!(
+                    call.call((dynamic, 6, 7)),
+                    k - 1,
+                    "dynamic {k}, round {round}"
+                );
             }
         }
     }
