@@ -78,10 +78,10 @@ macro_rules! options {
     (@type path) => { Option<PathBuf> };
     (@type value) => { Option<String> };
 
+    // Values go in the `--name=value` form, so that one starting with `-` stays a value.
     (@to_args list, $v:expr, $long:literal, $args:ident) => {
         for x in &$v {
-            $args.push(concat!("--", $long).to_string());
-            $args.push(x.clone());
+            $args.push(format!(concat!("--", $long, "={}"), x));
         }
     };
     (@to_args flag, $v:expr, $long:literal, $args:ident) => {
@@ -91,14 +91,12 @@ macro_rules! options {
     };
     (@to_args path, $v:expr, $long:literal, $args:ident) => {
         if let Some(x) = &$v {
-            $args.push(concat!("--", $long).to_string());
-            $args.push(x.display().to_string());
+            $args.push(format!(concat!("--", $long, "={}"), x.display()));
         }
     };
     (@to_args value, $v:expr, $long:literal, $args:ident) => {
         if let Some(x) = &$v {
-            $args.push(concat!("--", $long).to_string());
-            $args.push(x.clone());
+            $args.push(format!(concat!("--", $long, "={}"), x));
         }
     };
 
@@ -107,8 +105,11 @@ macro_rules! options {
         $( let arg = arg.short($short); )?
         options!(@arg_kind $kind, arg, $value)
     }};
+    // A list value may start with `-` (`--clang-arg -DX`).
     (@arg_kind list, $arg:ident, $value:literal) => {
-        $arg.value_name($value).action(clap::ArgAction::Append)
+        $arg.value_name($value)
+            .action(clap::ArgAction::Append)
+            .allow_hyphen_values(true)
     };
     (@arg_kind flag, $arg:ident, $value:literal) => {
         $arg.action(clap::ArgAction::SetTrue)
@@ -182,7 +183,8 @@ options! {
     library_handle: value, long = "library-handle", value = "NAME";
     /// The path of the ffm runtime crate in generated code (default `::ffm`).
     crate_path: value, long = "crate-path", value = "PATH";
-    /// Generates only these functions (and what they need).
+    /// Generates only these functions (and what they need). With any include option, the named
+    /// declarations are looked for in the headers the named headers include, too.
     include_function: list, long = "include-function", value = "NAME";
     /// Generates only these structs (and what they need).
     include_struct: list, long = "include-struct", value = "NAME";
@@ -202,10 +204,15 @@ options! {
 
 impl Options {
     /// The clang arguments: language, the search path and macros, then the raw arguments.
+    ///
+    /// `-fno-builtin`: clang gives its library builtins (`strlen`, `snprintf`, `memcpy` …) the
+    /// builtin's type, without the header's typedefs (`size_t` would become `unsigned long`).
+    /// `-fparse-all-comments`: plain comments document declarations too.
     pub fn clang_args(&self) -> Vec<String> {
         let mut args = vec![
             "-x".to_string(),
             "c".to_string(),
+            "-fno-builtin".to_string(),
             "-fparse-all-comments".to_string(),
         ];
         for d in &self.include_dir {

@@ -3,8 +3,18 @@
 
 /// The lines of a C comment (`/** … */`, `/* … */`, `///`, `//`), as rustdoc lines.
 pub(crate) fn comment_to_docs(raw: &str) -> Vec<String> {
+    // The continuation marker of a block comment: `*` (` * text`), or `**` (sqlite's
+    // `** text`) when every line after the first has it.
+    let continuation: Vec<&str> = raw
+        .lines()
+        .skip(1)
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !matches!(*l, "*/" | "**/"))
+        .collect();
+    let double = !continuation.is_empty() && continuation.iter().all(|l| l.starts_with("**"));
     let mut lines: Vec<String> = Vec::new();
-    for line in raw.lines() {
+    for (i, line) in raw.lines().enumerate() {
+        let line = expand_tabs(line);
         let mut l = line.trim_end();
         let trimmed = l.trim_start();
         for prefix in [
@@ -19,9 +29,13 @@ pub(crate) fn comment_to_docs(raw: &str) -> Vec<String> {
         if let Some(stripped) = l.trim_end().strip_suffix("*/") {
             l = stripped.trim_end().to_string();
         }
-        // A leading `*` continuation marker.
+        // A leading continuation marker.
         let t = l.trim_start();
-        if let Some(rest) = t.strip_prefix('*')
+        if double && i > 0 {
+            if let Some(rest) = t.strip_prefix("**") {
+                l = rest.to_string();
+            }
+        } else if let Some(rest) = t.strip_prefix('*')
             && !rest.starts_with('*')
         {
             l = rest.to_string();
@@ -52,6 +66,23 @@ pub(crate) fn comment_to_docs(raw: &str) -> Vec<String> {
         })
         .collect();
     fence_code(lines)
+}
+
+/// Tabs as spaces, to C's tab stops every 8 columns (rustdoc and clippy want no tabs).
+fn expand_tabs(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut column = 0;
+    for c in line.chars() {
+        if c == '\t' {
+            let n = 8 - column % 8;
+            out.extend(std::iter::repeat_n(' ', n));
+            column += n;
+        } else {
+            out.push(c);
+            column += 1;
+        }
+    }
+    out
 }
 
 /// Rewrites code blocks so that rustdoc treats them as C: existing fences get the `c`
@@ -92,7 +123,7 @@ fn fence_code(lines: Vec<String>) -> Vec<String> {
             continue;
         }
         if in_indented && !line.trim().is_empty() {
-            out.push("```".into());
+            close_indented(&mut out);
             in_indented = false;
         }
         prev_blank = line.trim().is_empty();
@@ -103,11 +134,64 @@ fn fence_code(lines: Vec<String>) -> Vec<String> {
         }
         out.push(line);
     }
-    if in_fence || in_indented {
+    if in_indented {
+        close_indented(&mut out);
+    } else if in_fence {
         out.push("```".into());
     }
-    // A block closed by a blank line leaves that blank inside; move it after the fence.
     out
+}
+
+/// Closes an indented block: the blank line that ended it goes after the fence.
+fn close_indented(out: &mut Vec<String>) {
+    let blank = out.last().is_some_and(|l| l.is_empty());
+    if blank {
+        out.pop();
+    }
+    out.push("```".into());
+    if blank {
+        out.push(String::new());
+    }
+}
+
+/// The comment that documents a macro definition at `line` (1-based) of a file whose lines are
+/// `lines`: a doxygen trailing comment on its line (`/**< … */`, `///< …`), or a comment that
+/// ends on the line just above (libclang attaches no comments to macros).
+pub(crate) fn macro_comment(lines: &[String], line: usize) -> Option<String> {
+    let this = lines.get(line.checked_sub(1)?)?;
+    for marker in ["/**<", "///<", "//!<"] {
+        if let Some(at) = this.find(marker) {
+            return Some(this[at..].to_string());
+        }
+    }
+    let above = line.checked_sub(2)?;
+    let last = lines.get(above)?.trim();
+    if last.ends_with("*/") {
+        // Back to the line that opens the comment.
+        let mut first = above;
+        while !lines[first].contains("/*") {
+            first = first.checked_sub(1)?;
+        }
+        let opening = &lines[first];
+        let start = opening.find("/*")?;
+        if !opening[..start].trim().is_empty() {
+            return None; // the comment ends a line of code
+        }
+        let mut text = opening[start..].to_string();
+        for l in &lines[first + 1..=above] {
+            text.push('\n');
+            text.push_str(l);
+        }
+        return Some(text);
+    }
+    if last.starts_with("//") {
+        let mut first = above;
+        while first > 0 && lines[first - 1].trim_start().starts_with("//") {
+            first -= 1;
+        }
+        return Some(lines[first..=above].join("\n"));
+    }
+    None
 }
 
 #[cfg(test)]
@@ -123,6 +207,21 @@ mod tests {
     }
 
     #[test]
+    fn tabs_become_spaces() {
+        assert_eq!(expand_tabs("a\tb\t\tc"), "a       b               c");
+        assert_eq!(comment_to_docs("/* x\ty */"), ["x    y"]);
+    }
+
+    #[test]
+    fn sqlite_style_double_stars() {
+        let d = comment_to_docs("/*\n** CAPI3REF: Version\n**\n** The **version** string.\n*/");
+        assert_eq!(d, ["CAPI3REF: Version", "", "The **version** string."]);
+        // Markdown bold after a single-star continuation stays.
+        let d = comment_to_docs("/**\n * **Bold** start.\n */");
+        assert_eq!(d, ["**Bold** start."]);
+    }
+
+    #[test]
     fn code_is_fenced_as_c() {
         let d = comment_to_docs(
             "/**\n * Example:\n *\n *     int x = f();\n *     g(x);\n *\n * Done.\n */",
@@ -135,12 +234,37 @@ mod tests {
                 "```c",
                 "int x = f();",
                 "g(x);",
-                "",
                 "```",
+                "",
                 "Done."
             ]
         );
         let d = comment_to_docs("/** ```\nlet x = 1;\n``` */");
         assert_eq!(d, ["```c", "let x = 1;", "```"]);
+    }
+
+    #[test]
+    fn macro_comments_above_or_trailing() {
+        let lines: Vec<String> = [
+            "/** The maximum,",
+            " *  documented. */",
+            "#define MAX 64",
+            "#define TRAILING 1 /**< After it. */",
+            "",
+            "#define BARE 2",
+            "int x; /* code before */",
+            "#define AFTER_CODE 3",
+            "// line one",
+            "// line two",
+            "#define SLASHES 4",
+        ]
+        .map(String::from)
+        .to_vec();
+        let docs = |line| macro_comment(&lines, line).map(|c| comment_to_docs(&c));
+        assert_eq!(docs(3).unwrap(), ["The maximum,", " documented."]);
+        assert_eq!(docs(4).unwrap(), ["After it."]);
+        assert_eq!(docs(6), None);
+        assert_eq!(docs(8), None);
+        assert_eq!(docs(11).unwrap(), ["line one", "line two"]);
     }
 }

@@ -3,15 +3,74 @@
 
 use std::ffi::{CStr, CString, c_void};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
 
 use clang_sys::*;
 
-/// Loads libclang for this thread (clang-sys keeps the loaded library per thread).
+/// Loads libclang for this thread (clang-sys keeps the loaded library per thread). The
+/// library is found and opened once per process (clang-sys's search looks through the library
+/// directories, which takes a noticeable time) and shared with every thread that extracts.
 pub(crate) fn load() -> Result<(), String> {
+    static LIBRARY: OnceLock<Result<Arc<SharedLibrary>, String>> = OnceLock::new();
     if is_loaded() {
         return Ok(());
     }
-    clang_sys::load()
+    let library = LIBRARY
+        .get_or_init(|| load_manually().map(Arc::new))
+        .clone()?;
+    set_library(Some(library));
+    Ok(())
+}
+
+/// Where libclang is, found quickly: the `lib` directory of the newest LLVM installed the
+/// Debian/Ubuntu way (`/usr/lib/llvm-N/lib`) or the Fedora way (`/usr/lib64/llvmN/lib64`).
+/// `None` if `LIBCLANG_PATH` is set, if `LD_LIBRARY_PATH` or `LIBRARY_PATH` name a directory
+/// with a libclang in it (clang-sys weighs those), or if there is no such directory: then
+/// clang-sys's own, thorough search decides.
+pub(crate) fn quick_libclang_dir() -> Option<PathBuf> {
+    if std::env::var_os("LIBCLANG_PATH").is_some() {
+        return None;
+    }
+    let has_libclang = |dir: &Path| {
+        std::fs::read_dir(dir)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .any(|e| {
+                let name = e.file_name();
+                let name = name.to_string_lossy();
+                name.starts_with("libclang") && name.contains(".so") && !name.contains("-cpp")
+            })
+    };
+    for variable in ["LD_LIBRARY_PATH", "LIBRARY_PATH"] {
+        if let Some(paths) = std::env::var_os(variable)
+            && std::env::split_paths(&paths).any(|d| has_libclang(&d))
+        {
+            return None;
+        }
+    }
+    let mut best: Option<(u32, PathBuf)> = None;
+    for (parent, prefix, lib) in [
+        ("/usr/lib", "llvm-", "lib"),
+        ("/usr/lib64", "llvm", "lib64"),
+        ("/usr/lib64", "llvm", "lib"),
+    ] {
+        for entry in std::fs::read_dir(parent).into_iter().flatten().flatten() {
+            let name = entry.file_name();
+            let Some(version) = name
+                .to_str()
+                .and_then(|n| n.strip_prefix(prefix))
+                .and_then(|v| v.parse::<u32>().ok())
+            else {
+                continue;
+            };
+            let dir = entry.path().join(lib);
+            if best.as_ref().is_none_or(|(b, _)| version > *b) && has_libclang(&dir) {
+                best = Some((version, dir));
+            }
+        }
+    }
+    best.map(|(_, dir)| dir)
 }
 
 /// Takes ownership of a `CXString`.
@@ -45,10 +104,13 @@ pub(crate) struct Diagnostic {
 
 impl TranslationUnit {
     /// Parses `file` with `args`; `unsaved` supplies in-memory files (path, contents).
+    /// `preprocessing_record` keeps macro definitions as cursors (which costs time on large
+    /// headers: the macro-evaluation unit goes without).
     pub(crate) fn parse(
         file: &Path,
         args: &[String],
         unsaved: &[(PathBuf, String)],
+        preprocessing_record: bool,
     ) -> Result<TranslationUnit, String> {
         let c_file = CString::new(file.to_string_lossy().as_bytes()).map_err(|e| e.to_string())?;
         let c_args: Vec<CString> = args
@@ -78,8 +140,10 @@ impl TranslationUnit {
         unsafe {
             let index = clang_createIndex(0, 0);
             let mut tu: CXTranslationUnit = std::ptr::null_mut();
-            let options = CXTranslationUnit_DetailedPreprocessingRecord
-                | CXTranslationUnit_SkipFunctionBodies;
+            let mut options = CXTranslationUnit_SkipFunctionBodies;
+            if preprocessing_record {
+                options |= CXTranslationUnit_DetailedPreprocessingRecord;
+            }
             let err = clang_parseTranslationUnit2(
                 index,
                 c_file.as_ptr(),
@@ -278,7 +342,31 @@ impl Cursor {
         take(unsafe { clang_Cursor_getMangling(self.0) })
     }
 
+    /// The comment clang attaches to the declaration, unless a blank line separates them: clang
+    /// attaches the comment before a declaration whatever the space between (a file's opening
+    /// comment would document its first declaration).
     pub(crate) fn raw_comment(&self) -> Option<String> {
+        // SAFETY: plain accessors; the out-parameters are written by clang.
+        let (comment_end, declaration_start) = unsafe {
+            let line = |loc: CXSourceLocation| {
+                let mut line = 0u32;
+                clang_getSpellingLocation(
+                    loc,
+                    std::ptr::null_mut(),
+                    &mut line,
+                    std::ptr::null_mut(),
+                    std::ptr::null_mut(),
+                );
+                line
+            };
+            (
+                line(clang_getRangeEnd(clang_Cursor_getCommentRange(self.0))),
+                line(clang_getRangeStart(clang_getCursorExtent(self.0))),
+            )
+        };
+        if comment_end + 1 < declaration_start {
+            return None;
+        }
         // SAFETY: plain accessor.
         let s = take(unsafe { clang_Cursor_getRawCommentText(self.0) });
         (!s.is_empty()).then_some(s)
@@ -434,6 +522,15 @@ impl Ty {
         // SAFETY: as above.
         let a = unsafe { clang_Type_getAlignOf(self.0) };
         (a > 0).then_some(a as usize)
+    }
+
+    /// The offset in bits of the field `name` (also one of an anonymous member), if clang
+    /// knows it.
+    pub(crate) fn offset_of(&self, name: &str) -> Option<usize> {
+        let name = CString::new(name).ok()?;
+        // SAFETY: plain accessor; the name outlives the call; negative values are errors.
+        let o = unsafe { clang_Type_getOffsetOf(self.0, name.as_ptr()) };
+        (o >= 0).then_some(o as usize)
     }
 
     pub(crate) fn element(&self) -> Ty {

@@ -14,30 +14,72 @@ const EXPRESSION_KEYWORDS: &[&str] = &[
     "const", "struct", "union", "enum", "_Bool",
 ];
 
-/// Whether a macro's tokens (its name first) can be a constant expression worth evaluating.
-pub(crate) fn is_candidate(tokens: &[(CXTokenKind, String)]) -> bool {
+/// A macro worth evaluating, with what its tokens say it may be.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Candidate {
+    /// The macro's name.
+    pub(crate) name: String,
+    /// It may be a string: it has a string literal, or a name that may stand for one.
+    pub(crate) string: bool,
+    /// It may be a pointer: it has a name, a type keyword or a `*` (a cast such as
+    /// `((void *)0)` or `((destructor)-1)`).
+    pub(crate) pointer: bool,
+}
+
+/// The macro as a candidate, if its tokens (its name first) can be a constant expression.
+pub(crate) fn candidate(name: &str, tokens: &[(CXTokenKind, String)]) -> Option<Candidate> {
     if tokens.len() < 2 {
-        return false; // empty, or just the name: a flag macro
+        return None; // empty, or just the name: a flag macro
     }
-    tokens[1..].iter().all(|(kind, s)| match *kind {
+    let body = &tokens[1..];
+    let expression = body.iter().all(|(kind, s)| match *kind {
         CXToken_Punctuation => !matches!(s.as_str(), "{" | "}" | ";" | "#" | "##" | "="),
         CXToken_Keyword => EXPRESSION_KEYWORDS.contains(&s.as_str()),
         CXToken_Comment => false,
         _ => true,
+    });
+    if !expression {
+        return None;
+    }
+    let name_in_it = body.iter().any(|(kind, _)| *kind == CXToken_Identifier);
+    Some(Candidate {
+        name: name.to_owned(),
+        string: name_in_it
+            || body
+                .iter()
+                .any(|(kind, s)| *kind == CXToken_Literal && s.ends_with('"')),
+        pointer: name_in_it
+            || body.iter().any(|(kind, s)| {
+                *kind == CXToken_Keyword || (*kind == CXToken_Punctuation && s == "*")
+            }),
     })
 }
 
-/// The synthetic source that declares one `static` per macro (its value, and its value as an
-/// address for pointer-valued macros).
-pub(crate) fn source(headers: &[PathBuf], names: &[String]) -> String {
+/// The synthetic source that declares a `static` per macro, whose type is the macro's C type
+/// and whose initializer clang evaluates; for a macro that may be a pointer, another with its
+/// value as an address; for one that may be a string, another with its value decayed
+/// (`1 ? x : x` turns a string literal's array into a `char *`, which clang evaluates as a
+/// string; it cannot evaluate an array). Plain numbers (most macros) need one declaration.
+pub(crate) fn source(headers: &[PathBuf], candidates: &[Candidate]) -> String {
     let mut s = String::new();
     for h in headers {
         s.push_str(&format!("#include \"{}\"\n", h.display()));
     }
-    for n in names {
+    for c in candidates {
+        let n = &c.name;
         s.push_str(&format!(
-            "static const __typeof__({n}) __ffm_value_{n} = {n};\nstatic const __INTPTR_TYPE__ __ffm_address_{n} = (__INTPTR_TYPE__)({n});\n"
+            "static const __typeof__({n}) __ffm_value_{n} = {n};\n"
         ));
+        if c.pointer {
+            s.push_str(&format!(
+                "static const __INTPTR_TYPE__ __ffm_address_{n} = (__INTPTR_TYPE__)({n});\n"
+            ));
+        }
+        if c.string {
+            s.push_str(&format!(
+                "static const __typeof__(1 ? ({n}) : ({n})) __ffm_decayed_{n} = {n};\n"
+            ));
+        }
     }
     s
 }
@@ -47,16 +89,28 @@ pub(crate) fn source(headers: &[PathBuf], names: &[String]) -> String {
 pub(crate) fn evaluate(
     headers: &[PathBuf],
     args: &[String],
-    names: &[String],
+    candidates: &[Candidate],
     main_dir: &Path,
 ) -> Result<Vec<(String, Constant)>, String> {
-    if names.is_empty() {
+    if candidates.is_empty() {
         return Ok(Vec::new());
     }
     let file = main_dir.join("__ffm_extract_macros__.c");
-    let tu = TranslationUnit::parse(&file, args, &[(file.clone(), source(headers, names))])?;
+    // Comments are not needed here, nor macro cursors.
+    let args: Vec<String> = args
+        .iter()
+        .filter(|a| *a != "-fparse-all-comments")
+        .cloned()
+        .collect();
+    let tu = TranslationUnit::parse(
+        &file,
+        &args,
+        &[(file.clone(), source(headers, candidates))],
+        false,
+    )?;
     let mut values: std::collections::HashMap<String, Cursor> = Default::default();
     let mut addresses: std::collections::HashMap<String, Cursor> = Default::default();
+    let mut decayed: std::collections::HashMap<String, Cursor> = Default::default();
     for c in tu.cursor().children() {
         if c.kind() != CXCursor_VarDecl || c.is_invalid() {
             continue;
@@ -66,10 +120,12 @@ pub(crate) fn evaluate(
             values.insert(name.to_owned(), c);
         } else if let Some(name) = n.strip_prefix("__ffm_address_") {
             addresses.insert(name.to_owned(), c);
+        } else if let Some(name) = n.strip_prefix("__ffm_decayed_") {
+            decayed.insert(name.to_owned(), c);
         }
     }
     let mut out = Vec::new();
-    for name in names {
+    for name in candidates.iter().map(|c| &c.name) {
         let Some(v) = values.get(name) else { continue };
         let ty = v.ty().canonical();
         let kind = ty.kind();
@@ -92,11 +148,19 @@ pub(crate) fn evaluate(
                     _ => None,
                 }
             }
-            CXType_ConstantArray => match v.evaluate() {
-                Some(Eval::Str(bytes)) => Some(Constant {
-                    ty: c_string(),
-                    value: ConstValue::Str(bytes),
-                }),
+            CXType_ConstantArray => match decayed.get(name).and_then(|d| d.evaluate()) {
+                // Only `char` strings: a wide string (`L"…"`) is not a C string.
+                Some(Eval::Str(bytes))
+                    if matches!(
+                        ty.element().canonical().kind(),
+                        CXType_Char_S | CXType_Char_U
+                    ) =>
+                {
+                    Some(Constant {
+                        ty: c_string(),
+                        value: ConstValue::Str(bytes),
+                    })
+                }
                 _ => None,
             },
             CXType_Float | CXType_Double => match v.evaluate() {

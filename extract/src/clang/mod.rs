@@ -4,6 +4,7 @@
 mod docs;
 mod ffi;
 mod macros;
+mod resolve;
 mod translate;
 
 use std::path::{Path, PathBuf};
@@ -15,6 +16,23 @@ use crate::options::Options;
 use translate::{Filters, Translator};
 
 pub use translate::Includable;
+
+/// Points clang-sys at the newest installed libclang when it can be found quickly (see below),
+/// by setting `LIBCLANG_PATH` for this process; otherwise does nothing, and the first
+/// extraction runs clang-sys's search, which looks through every library directory (about a
+/// tenth of a second). `LIBCLANG_PATH`, when set, is left as it is.
+///
+/// Looked at: `/usr/lib/llvm-N/lib` (Debian, Ubuntu) and `/usr/lib64/llvmN/lib64` (Fedora);
+/// not used when `LD_LIBRARY_PATH` or `LIBRARY_PATH` name a directory holding a libclang.
+///
+/// # Safety
+/// It sets an environment variable: no other thread may run (call it first thing in `main`).
+pub unsafe fn locate_libclang_quickly() {
+    if let Some(dir) = ffi::quick_libclang_dir() {
+        // SAFETY: the caller promises that no other thread runs.
+        unsafe { std::env::set_var("LIBCLANG_PATH", dir) };
+    }
+}
 
 /// Why extraction failed.
 #[derive(Debug, thiserror::Error)]
@@ -85,7 +103,8 @@ pub fn extract(options: &Options) -> Result<Extraction, ExtractError> {
             .collect();
         (file.clone(), vec![(file, text)])
     };
-    let tu = ffi::TranslationUnit::parse(&main, &args, &unsaved).map_err(ExtractError::Clang)?;
+    let tu =
+        ffi::TranslationUnit::parse(&main, &args, &unsaved, true).map_err(ExtractError::Clang)?;
     let errors: Vec<String> = tu
         .diagnostics()
         .into_iter()
@@ -107,15 +126,18 @@ pub fn extract(options: &Options) -> Result<Extraction, ExtractError> {
     let mut t = Translator::new(&headers);
     let includables = t.includables(&root);
     let macro_cursors = t.run(&root, &filters);
-    let candidates: Vec<(ffi::Cursor, String)> = macro_cursors
-        .into_iter()
-        .filter(|(c, _)| macros::is_candidate(&c.tokens(&tu)))
-        .collect();
-    let names: Vec<String> = candidates.iter().map(|(_, n)| n.clone()).collect();
+    let mut cursors = std::collections::HashMap::new();
+    let mut candidates = Vec::new();
+    for (c, name) in macro_cursors {
+        if let Some(candidate) = macros::candidate(&name, &c.tokens(&tu)) {
+            candidates.push(candidate);
+            cursors.insert(name, c);
+        }
+    }
     let evaluated =
-        macros::evaluate(&headers, &args, &names, &main_dir).map_err(ExtractError::Clang)?;
+        macros::evaluate(&headers, &args, &candidates, &main_dir).map_err(ExtractError::Clang)?;
     for (name, constant) in evaluated {
-        if let Some((c, _)) = candidates.iter().find(|(_, n)| *n == name) {
+        if let Some(c) = cursors.get(&name) {
             t.push_constant(c, name, constant);
         }
     }
@@ -150,14 +172,29 @@ pub fn extract(options: &Options) -> Result<Extraction, ExtractError> {
             .collect();
         missing_symbols =
             crate::symbols::missing(&options.library, &symbols).map_err(ExtractError::Library)?;
+        let origins: std::collections::HashMap<&str, String> = unit
+            .items
+            .iter()
+            .filter_map(|i| match &i.kind {
+                ItemKind::Extern(b) => Some(b),
+                _ => None,
+            })
+            .flat_map(|b| {
+                let functions = b.functions.iter().map(|f| (f.symbol.as_str(), &f.origin));
+                let globals = b.globals.iter().map(|g| (g.symbol.as_str(), &g.origin));
+                functions.chain(globals)
+            })
+            .map(|(s, o)| (s, o.to_string()))
+            .collect();
         for m in &missing_symbols {
             warnings.push(format!(
-                "symbol `{m}` is not in {}{}",
+                "{}: symbol `{m}` is not in {}{}",
+                origins.get(m.as_str()).map_or("", String::as_str),
                 options.library.join(", "),
                 if options.skip_missing {
-                    "; left out"
+                    "; left out (--skip-missing)"
                 } else {
-                    ""
+                    "; calling it will fail (--skip-missing leaves it out)"
                 }
             ));
         }

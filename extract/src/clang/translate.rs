@@ -1,18 +1,20 @@
 //! From clang's AST to the IR: declarations in scope, the types they need, layouts from clang.
 
+use std::cell::RefCell;
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::path::{Path, PathBuf};
 
 use clang_sys::*;
 
-use super::docs::comment_to_docs;
+use super::docs::{comment_to_docs, macro_comment};
 use super::ffi::{Cursor, Location, Ty};
 use crate::ir::{
-    Binding, Bitfield, ConstValue, Constant, Enum, ExternBlock, Field, Function, Global, Item,
-    ItemKind, Opaque, Origin, Param, Prim, Record, RecordKind, RecordLayout, Signature, Type,
-    Variant,
+    Binding, ConstValue, Constant, Enum, ExternBlock, Function, Global, Item, ItemKind, Opaque,
+    Origin, Param, Prim, Signature, Type, Variant,
 };
 use crate::layout::Layouts;
+
+mod records;
 
 /// What the caller asked to include (empty: everything in the named headers).
 #[derive(Debug, Default, Clone)]
@@ -48,8 +50,11 @@ pub struct Includable {
 }
 
 /// The translator's state.
-pub(crate) struct Translator<'h> {
-    headers: &'h [PathBuf],
+pub(crate) struct Translator {
+    /// The named headers, canonical.
+    headers: Vec<PathBuf>,
+    /// Header index by file path as clang spells it (see `header_index`).
+    file_indexes: RefCell<HashMap<PathBuf, Option<usize>>>,
     /// Items by name, in the order they were produced.
     items: Vec<(Sort, Item)>,
     names: HashSet<String>,
@@ -61,6 +66,11 @@ pub(crate) struct Translator<'h> {
     globals: Vec<(Sort, Global)>,
     queue: VecDeque<Cursor>,
     anon_counter: HashMap<String, usize>,
+    /// Rust names given to anonymous records (by declaration key): `parent__field`,
+    /// `parent__anonN`.
+    anon_names: HashMap<String, String>,
+    /// The lines of the files macros are read from (for their comments).
+    sources: HashMap<PathBuf, Vec<String>>,
 }
 
 /// Source order: file index (named headers first, in order), line, column.
@@ -70,10 +80,11 @@ fn canonical(p: &Path) -> PathBuf {
     std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf())
 }
 
-impl<'h> Translator<'h> {
-    pub(crate) fn new(headers: &'h [PathBuf]) -> Self {
+impl Translator {
+    pub(crate) fn new(headers: &[PathBuf]) -> Self {
         Translator {
-            headers,
+            headers: headers.iter().map(|h| canonical(h)).collect(),
+            file_indexes: RefCell::new(HashMap::new()),
             items: Vec::new(),
             names: HashSet::new(),
             done: HashSet::new(),
@@ -83,13 +94,28 @@ impl<'h> Translator<'h> {
             globals: Vec::new(),
             queue: VecDeque::new(),
             anon_counter: HashMap::new(),
+            anon_names: HashMap::new(),
+            sources: HashMap::new(),
         }
+    }
+
+    /// The index of `file` among the named headers. Paths are compared canonical, and each
+    /// file is canonicalized once: this runs for every declaration clang saw, and
+    /// canonicalizing costs a system call per path component.
+    fn header_index(&self, file: &Path) -> Option<usize> {
+        if let Some(i) = self.file_indexes.borrow().get(file) {
+            return *i;
+        }
+        let c = canonical(file);
+        let i = self.headers.iter().position(|h| *h == c);
+        self.file_indexes.borrow_mut().insert(file.to_path_buf(), i);
+        i
     }
 
     fn in_headers(&self, loc: &Location) -> bool {
         loc.file
             .as_ref()
-            .is_some_and(|f| self.headers.iter().any(|h| canonical(h) == canonical(f)))
+            .is_some_and(|f| self.header_index(f).is_some())
     }
 
     fn sort_key(&self, c: &Cursor) -> Sort {
@@ -97,11 +123,7 @@ impl<'h> Translator<'h> {
         let file_index = loc
             .file
             .as_ref()
-            .and_then(|f| {
-                self.headers
-                    .iter()
-                    .position(|h| canonical(h) == canonical(f))
-            })
+            .and_then(|f| self.header_index(f))
             .unwrap_or(usize::MAX);
         let file_name = loc
             .file
@@ -188,15 +210,18 @@ impl<'h> Translator<'h> {
         out
     }
 
-    /// Translates the roots (declarations of the named headers, narrowed by `filters`) and
-    /// everything they need; returns the macro definitions in scope, for evaluation.
+    /// Translates the roots (the declarations of the named headers, or those `filters` name
+    /// from any header) and everything they need; returns the macro definitions in scope, for
+    /// evaluation.
     pub(crate) fn run(&mut self, root: &Cursor, filters: &Filters) -> Vec<(Cursor, String)> {
         let mut macros = Vec::new();
         let wanted =
             |list: &Vec<String>, name: &str| !filters.any() || list.iter().any(|n| n == name);
         for c in root.children() {
-            let loc = c.location();
-            if !self.in_headers(&loc) {
+            // Without include options, the declarations of the named headers; with them, the
+            // named declarations wherever they are (`cos` is declared by a header that math.h
+            // includes).
+            if !filters.any() && !self.in_headers(&c.location()) {
                 continue;
             }
             let name = c.spelling();
@@ -287,191 +312,6 @@ impl<'h> Translator<'h> {
         format!("__anon_record_{n}")
     }
 
-    fn record(&mut self, c: &Cursor, name: String) {
-        let kind = if c.kind() == CXCursor_UnionDecl {
-            RecordKind::Union
-        } else {
-            RecordKind::Struct
-        };
-        let ty = c.ty();
-        let (Some(size), Some(align)) = (ty.size(), ty.align()) else {
-            // An incomplete type: an opaque handle.
-            self.push_item(
-                c,
-                name,
-                ItemKind::Opaque(Opaque {
-                    size_align: None,
-                    reason: None,
-                }),
-            );
-            return;
-        };
-        let mut fields = Vec::new();
-        let mut offsets = Vec::new();
-        // (size, alignment) of each field, from clang.
-        let mut sizes: Vec<(usize, usize)> = Vec::new();
-        let mut problem: Option<String> = None;
-        let mut bitfield_run: Option<BitRun> = None;
-        let mut anon_index = 0usize;
-        let children = c.children();
-        for f in &children {
-            if f.kind() != CXCursor_FieldDecl {
-                continue;
-            }
-            let Some(bits) = f.field_offset_bits() else {
-                problem = Some(format!(
-                    "clang gives no offset for field `{}`",
-                    f.spelling()
-                ));
-                break;
-            };
-            let fname = f.spelling();
-            if f.is_bitfield() {
-                let width = f.bitfield_width();
-                let fty = f.ty();
-                let Some(prim) = prim_of(&fty.canonical()) else {
-                    problem = Some(format!(
-                        "bitfield `{fname}` has type {} which has no Rust scalar",
-                        fty.spelling()
-                    ));
-                    break;
-                };
-                let run = bitfield_run.get_or_insert_with(|| BitRun {
-                    start_byte: bits / 8,
-                    end_bit: bits,
-                    fields: Vec::new(),
-                });
-                run.end_bit = run.end_bit.max(bits + width);
-                if width > 0 && !fname.is_empty() {
-                    run.fields.push(Bitfield {
-                        name: fname,
-                        ty: prim,
-                        bit_offset: bits - run.start_byte * 8,
-                        width,
-                        docs: f
-                            .raw_comment()
-                            .map(|t| comment_to_docs(&t))
-                            .unwrap_or_default(),
-                    });
-                }
-                continue;
-            }
-            if let Some(run) = bitfield_run.take() {
-                push_bitfield_run(&mut fields, &mut offsets, &mut sizes, run);
-            }
-            if bits % 8 != 0 {
-                problem = Some(format!("field `{fname}` does not start on a byte"));
-                break;
-            }
-            let fty = f.ty();
-            // Anonymous struct or union members: a named nested type, reachable from the parent.
-            let decl = fty.canonical().declaration();
-            let anonymous_member =
-                fname.is_empty() && matches!(decl.kind(), CXCursor_StructDecl | CXCursor_UnionDecl);
-            let (field_name, ir_ty) =
-                if matches!(decl.kind(), CXCursor_StructDecl | CXCursor_UnionDecl)
-                    && (decl.is_anonymous_record()
-                        || decl.spelling().is_empty()
-                        || decl.is_anonymous())
-                {
-                    let suffix = if fname.is_empty() {
-                        anon_index += 1;
-                        format!("anon{anon_index}")
-                    } else {
-                        fname.clone()
-                    };
-                    let nested = format!("{name}__{suffix}");
-                    if self.done.insert(Self::key(&decl)) {
-                        self.record(&decl, nested.clone());
-                    }
-                    let field_name = if fname.is_empty() {
-                        format!("__anon{anon_index}")
-                    } else {
-                        fname.clone()
-                    };
-                    (field_name, Ok(Type::Named(nested)))
-                } else {
-                    (fname.clone(), self.ty(&fty, f))
-                };
-            match ir_ty {
-                Ok(t) => {
-                    fields.push(Field {
-                        name: field_name,
-                        ty: t,
-                        docs: f
-                            .raw_comment()
-                            .map(|t| comment_to_docs(&t))
-                            .unwrap_or_default(),
-                        bitfields: Vec::new(),
-                        hidden: false,
-                        anonymous: anonymous_member,
-                    });
-                    offsets.push(bits / 8);
-                    match (fty.size(), fty.align()) {
-                        (Some(s), Some(a)) => sizes.push((s, a)),
-                        _ => {
-                            problem = Some(format!("field `{fname}` has an incomplete type"));
-                            break;
-                        }
-                    }
-                }
-                Err(why) => {
-                    problem = Some(format!("field `{fname}`: {why}"));
-                    break;
-                }
-            }
-        }
-        if problem.is_none()
-            && let Some(run) = bitfield_run.take()
-        {
-            push_bitfield_run(&mut fields, &mut offsets, &mut sizes, run);
-        }
-        if let Some(why) = problem {
-            self.opaque_with_warning(c, name, size, align, why);
-            return;
-        }
-        let record = Record {
-            kind,
-            fields,
-            pack: None,
-            align: None,
-            layout: Some(RecordLayout {
-                size,
-                align,
-                offsets,
-            }),
-            attrs: Vec::new(),
-        };
-        match fit_layout(record, &sizes) {
-            Ok(r) => self.push_item(c, name, ItemKind::Record(r)),
-            Err(why) => self.opaque_with_warning(c, name, size, align, why),
-        }
-    }
-
-    fn opaque_with_warning(
-        &mut self,
-        c: &Cursor,
-        name: String,
-        size: usize,
-        align: usize,
-        why: String,
-    ) {
-        self.warn(
-            c,
-            format!(
-                "`{name}` is emitted as an opaque blob of {size} byte(s) aligned to {align}: {why}"
-            ),
-        );
-        self.push_item(
-            c,
-            name,
-            ItemKind::Opaque(Opaque {
-                size_align: Some((size, align)),
-                reason: Some(why),
-            }),
-        );
-    }
-
     fn enumeration(&mut self, c: &Cursor, typedef_name: Option<String>) {
         let repr = match prim_of(&c.enum_integer_type().canonical()) {
             Some(p) => p,
@@ -559,36 +399,49 @@ impl<'h> Translator<'h> {
                 return;
             }
         }
-        // A function-pointer typedef: a callback type.
+        // A function-pointer typedef, or a function typedef (whose pointer is what C code
+        // passes around): a callback type. A typedef of another typedef stays an alias (below).
+        // The signature is read from the type as written, so parameters keep their typedef
+        // names (`size_t`, callbacks).
         let canon = under.canonical();
-        if canon.kind() == CXType_Pointer {
-            let pointee = canon.pointee().canonical();
-            if matches!(
-                pointee.kind(),
+        let written = under.named();
+        let is_function = |t: &Ty| {
+            matches!(
+                t.canonical().kind(),
                 CXType_FunctionProto | CXType_FunctionNoProto
-            ) {
-                match self.signature(&pointee, c) {
-                    Ok(sig) if sig.variadic => {
-                        self.skip(
-                            c,
-                            format!(
-                                "callback type `{name}` is variadic, which Rust closures cannot be"
-                            ),
-                        );
-                        self.push_item(
-                            c,
-                            name,
-                            ItemKind::Typedef(Type::Pointer {
-                                pointee: Box::new(Type::Void),
-                                mutable: true,
-                            }),
-                        );
-                    }
-                    Ok(sig) => self.push_item(c, name, ItemKind::FnPointer(sig)),
-                    Err(why) => self.skip(c, format!("callback type `{name}`: {why}")),
+            )
+        };
+        let function = if written.kind() == CXType_Typedef {
+            None
+        } else if canon.kind() == CXType_Pointer && is_function(&canon.pointee()) {
+            Some(written.pointee())
+        } else if is_function(&canon) {
+            Some(written)
+        } else {
+            None
+        };
+        if let Some(function) = function {
+            match self.signature(&function, c) {
+                Ok(sig) if sig.variadic => {
+                    self.warn(
+                        c,
+                        format!(
+                            "callback type `{name}` is variadic, which a Rust closure cannot be: it becomes an untyped pointer (`*mut c_void`)"
+                        ),
+                    );
+                    self.push_item(
+                        c,
+                        name,
+                        ItemKind::Typedef(Type::Pointer {
+                            pointee: Box::new(Type::Void),
+                            mutable: true,
+                        }),
+                    );
                 }
-                return;
+                Ok(sig) => self.push_item(c, name, ItemKind::FnPointer(sig)),
+                Err(why) => self.skip(c, format!("callback type `{name}`: {why}")),
             }
+            return;
         }
         match self.ty(&under, c) {
             Ok(t) => {
@@ -610,10 +463,12 @@ impl<'h> Translator<'h> {
     fn function(&mut self, c: &Cursor) {
         let name = c.spelling();
         if c.storage_class() == CX_SC_Static || c.is_inlined() {
-            let o = Self::origin(c);
-            self.skipped.push(format!(
-                "{o}: function `{name}` is static or inline: it has no symbol to bind"
-            ));
+            // Listed once, where it is first declared.
+            let why = format!("function `{name}` is static or inline: it has no symbol to bind");
+            if !self.skipped.iter().any(|s| s.ends_with(&why)) {
+                let o = Self::origin(c);
+                self.skipped.push(format!("{o}: {why}"));
+            }
             return;
         }
         if self.functions.iter().any(|(_, f)| f.name == name) {
@@ -752,9 +607,25 @@ impl<'h> Translator<'h> {
                     return Ok(Type::Prim(p));
                 }
                 // Implementation-internal typedefs (`__uint32_t`, `__builtin_va_list`) resolve
-                // to what they name; others become named types.
+                // to what they name; others become named types. A callback type stays named
+                // even so (`__compar_fn_t`, qsort's), for its constructor from a closure, and so
+                // does the typedef that names an anonymous struct (`__mbstate_t`).
                 let under = decl.typedef_underlying();
-                if name.starts_with("__") {
+                let canon = under.canonical();
+                let callback = canon.kind() == CXType_Pointer
+                    && matches!(
+                        canon.pointee().canonical().kind(),
+                        CXType_FunctionProto | CXType_FunctionNoProto
+                    );
+                let names_anonymous = {
+                    let tag = under.named();
+                    matches!(tag.kind(), CXType_Record | CXType_Enum) && {
+                        let d = tag.declaration();
+                        let spelled = d.spelling();
+                        d.is_anonymous() || spelled.is_empty() || spelled.contains(' ')
+                    }
+                };
+                if name.starts_with("__") && !callback && !names_anonymous {
                     return self.ty(&under, at);
                 }
                 self.queue.push_back(decl);
@@ -767,6 +638,9 @@ impl<'h> Translator<'h> {
                 let spelled = def.spelling();
                 if def.is_anonymous() || spelled.is_empty() || spelled.contains(' ') {
                     // Anonymous record types are named where they are declared.
+                    if let Some(n) = self.anon_names.get(&Self::key(&def)) {
+                        return Ok(Type::Named(n.clone()));
+                    }
                     return Err(format!(
                         "anonymous type `{}` used outside its declaration",
                         t.spelling()
@@ -791,7 +665,17 @@ impl<'h> Translator<'h> {
                 let canon = pointee.canonical();
                 if matches!(canon.kind(), CXType_FunctionProto | CXType_FunctionNoProto) {
                     // A pointer to a function: a named callback if the pointee is spelled via a
-                    // function typedef, else an anonymous one.
+                    // function typedef (`typedef int handler(int); handler *h;`), else an
+                    // anonymous one.
+                    let spelled = pointee.named();
+                    if spelled.kind() == CXType_Typedef {
+                        let decl = spelled.declaration();
+                        let name = decl.spelling();
+                        if !name.starts_with("__") {
+                            self.queue.push_back(decl);
+                            return Ok(Type::Named(name));
+                        }
+                    }
                     let sig = self.signature(&pointee, at)?;
                     return Ok(Type::FnPointer(Box::new(sig)));
                 }
@@ -850,7 +734,18 @@ impl<'h> Translator<'h> {
         handle: Option<String>,
     ) -> (crate::ir::Unit, Vec<String>, Vec<String>) {
         self.items.sort_by(|a, b| a.0.cmp(&b.0));
+        self.functions.sort_by(|a, b| a.0.cmp(&b.0));
+        self.globals.sort_by(|a, b| a.0.cmp(&b.0));
         let mut items: Vec<Item> = self.items.into_iter().map(|(_, i)| i).collect();
+        let mut functions: Vec<Function> = self.functions.into_iter().map(|(_, f)| f).collect();
+        let mut globals: Vec<Global> = self.globals.into_iter().map(|(_, g)| g).collect();
+        super::resolve::drop_dangling(super::resolve::Output {
+            items: &mut items,
+            functions: &mut functions,
+            globals: &mut globals,
+            warnings: &mut self.warnings,
+            skipped: &mut self.skipped,
+        });
         // Check every record: C's rules over the IR field types must give clang's layout, or
         // the record becomes an opaque blob of the right size (never a wrong layout).
         let snapshot = crate::ir::Unit {
@@ -881,113 +776,39 @@ impl<'h> Translator<'h> {
                 });
             }
         }
-        self.functions.sort_by(|a, b| a.0.cmp(&b.0));
-        self.globals.sort_by(|a, b| a.0.cmp(&b.0));
-        if !self.functions.is_empty() || !self.globals.is_empty() {
+        if !functions.is_empty() || !globals.is_empty() {
             let name = handle.unwrap_or_else(|| binding.default_handle_name());
+            super::resolve::rename_clashes(&items, &mut functions, &mut globals, &name);
             items.push(Item {
                 name,
                 origin: Origin::default(),
                 docs: Vec::new(),
                 kind: ItemKind::Extern(ExternBlock {
                     binding,
-                    functions: self.functions.into_iter().map(|(_, f)| f).collect(),
-                    globals: self.globals.into_iter().map(|(_, g)| g).collect(),
+                    functions,
+                    globals,
                 }),
             });
         }
         (crate::ir::Unit { items }, self.warnings, self.skipped)
     }
 
-    /// Adds evaluated macro constants.
+    /// Adds an evaluated macro constant, documented by the comment above or after it.
     pub(crate) fn push_constant(&mut self, at: &Cursor, name: String, c: Constant) {
+        let before = self.items.len();
         self.push_item(at, name, ItemKind::Constant(c));
-    }
-}
-
-/// A run of consecutive bitfields, stored in bytes `start_byte ..= end_bit / 8`.
-struct BitRun {
-    start_byte: usize,
-    end_bit: usize,
-    fields: Vec<Bitfield>,
-}
-
-fn push_bitfield_run(
-    fields: &mut Vec<Field>,
-    offsets: &mut Vec<usize>,
-    sizes: &mut Vec<(usize, usize)>,
-    run: BitRun,
-) {
-    let len = run.end_bit.div_ceil(8) - run.start_byte;
-    if len == 0 {
-        return;
-    }
-    sizes.push((len, 1));
-    let index = fields.iter().filter(|f| !f.bitfields.is_empty()).count() + 1;
-    fields.push(Field {
-        name: format!("_bitfield_{index}"),
-        ty: Type::Array {
-            element: Box::new(Type::Prim(Prim::U8)),
-            len,
-        },
-        docs: Vec::new(),
-        bitfields: run.fields,
-        hidden: true,
-        anonymous: false,
-    });
-    offsets.push(run.start_byte);
-}
-
-/// Makes a record's fields reproduce clang's layout under C's rules (as the emitted code
-/// computes it): adds `pack`/`align` for packed and aligned records, and explicit padding where
-/// bitfield storage leaves gaps. `sizes` are clang's (size, alignment) of each field.
-fn fit_layout(mut r: Record, sizes: &[(usize, usize)]) -> Result<Record, String> {
-    let target = r.layout.clone().expect("clang layout");
-    let natural_align = sizes.iter().map(|(_, a)| *a).max().unwrap_or(1);
-    if target.align < natural_align {
-        r.pack = Some(target.align);
-    } else if target.align > natural_align {
-        r.align = Some(target.align);
-    }
-    if r.kind == RecordKind::Struct {
-        let mut fields = Vec::new();
-        let mut offsets = Vec::new();
-        let mut at = 0usize;
-        let mut pad_index = 0usize;
-        for ((f, off), (s, a)) in r.fields.drain(..).zip(&target.offsets).zip(sizes) {
-            let a = r.pack.map_or(*a, |p| (*a).min(p));
-            let natural = at.next_multiple_of(a);
-            if *off > natural {
-                pad_index += 1;
-                fields.push(padding_field(pad_index, *off - at));
-                offsets.push(at);
-            } else if *off < natural {
-                return Err(format!(
-                    "field `{}` is at offset {off}, before C's rules would place it",
-                    f.name
-                ));
-            }
-            fields.push(f);
-            offsets.push(*off);
-            at = off + s;
+        let loc = at.location();
+        let (Some(file), true) = (loc.file, self.items.len() > before) else {
+            return;
+        };
+        let lines = self.sources.entry(file).or_insert_with_key(|f| {
+            std::fs::read_to_string(f)
+                .map(|t| t.lines().map(str::to_owned).collect())
+                .unwrap_or_default()
+        });
+        if let Some(comment) = macro_comment(lines, loc.line as usize) {
+            self.items.last_mut().expect("just pushed").1.docs = comment_to_docs(&comment);
         }
-        r.fields = fields;
-        r.layout = Some(RecordLayout { offsets, ..target });
-    }
-    Ok(r)
-}
-
-fn padding_field(index: usize, len: usize) -> Field {
-    Field {
-        name: format!("_padding_{index}"),
-        ty: Type::Array {
-            element: Box::new(Type::Prim(Prim::U8)),
-            len,
-        },
-        docs: Vec::new(),
-        bitfields: Vec::new(),
-        hidden: true,
-        anonymous: false,
     }
 }
 

@@ -77,7 +77,7 @@ pub(crate) fn emit(item: &Item, block: &ExternBlock, cx: Ctx<'_>) -> TokenStream
             });
             out.extend(quote! {
                 #[link(name = #lib)]
-                #[allow(non_snake_case, non_upper_case_globals, clippy::missing_safety_doc)]
+                #[allow(non_snake_case, non_upper_case_globals, clippy::missing_safety_doc, clippy::type_complexity)]
                 unsafe extern "C" {
                     #(#decls)*
                     #(#globals)*
@@ -223,7 +223,7 @@ fn function(f: &Function, handle: &str, binding: &Binding, cx: Ctx<'_>) -> Token
     quote! {
         #doc
         #[inline]
-        #[allow(non_snake_case, clippy::too_many_arguments, clippy::undocumented_unsafe_blocks)]
+        #[allow(non_snake_case, clippy::too_many_arguments, clippy::undocumented_unsafe_blocks, clippy::type_complexity)]
         pub #unsafety fn #name #generics(#(#wrapper_params),* #var_param) #ret {
             #call
         }
@@ -277,7 +277,7 @@ fn global(g: &Global, handle: &str, binding: &Binding, cx: Ctx<'_>) -> TokenStre
     });
     quote! {
         #doc
-        #[allow(non_snake_case, non_upper_case_globals, clippy::undocumented_unsafe_blocks)]
+        #[allow(non_snake_case, non_upper_case_globals, clippy::undocumented_unsafe_blocks, clippy::type_complexity)]
         pub mod #name {
             /// The global's address.
             pub fn address() -> #k::Result<#k::Address> {

@@ -3,7 +3,9 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
-use super::names::{Ctx, docs, fn_pointer_type, ident, prim, return_value_type, rust_type};
+use super::names::{
+    Ctx, docs, fn_pointer_type, ident, prim, return_type, return_value_type, rust_type,
+};
 use crate::ir::{ConstValue, Constant, Enum, Item, Opaque, Signature, Type};
 
 pub(crate) fn emit_enum(item: &Item, e: &Enum, cx: Ctx<'_>) -> TokenStream {
@@ -27,7 +29,7 @@ pub(crate) fn emit_enum(item: &Item, e: &Enum, cx: Ctx<'_>) -> TokenStream {
         #doc
         #[repr(transparent)]
         #[derive(Clone, Copy, PartialEq, Eq, Hash, Default)]
-        #[allow(non_camel_case_types)]
+        #[allow(non_camel_case_types, clippy::upper_case_acronyms)]
         pub struct #name(pub #repr);
 
         #[allow(non_upper_case_globals)]
@@ -84,7 +86,7 @@ pub(crate) fn emit_typedef(item: &Item, ty: &Type, cx: Ctx<'_>) -> TokenStream {
     let t = rust_type(ty, cx);
     quote! {
         #doc
-        #[allow(non_camel_case_types)]
+        #[allow(non_camel_case_types, clippy::upper_case_acronyms)]
         pub type #name = #t;
     }
 }
@@ -102,6 +104,8 @@ pub(crate) fn emit_fn_pointer(item: &Item, sig: &Signature, cx: Ctx<'_>) -> Toke
         .collect();
     let arg_types: Vec<_> = params.iter().map(|(_, t)| t.clone()).collect();
     let ret = return_value_type(&sig.ret, cx);
+    // `-> R`, nothing for `void` (clippy flags `-> ()`).
+    let ret_arrow = return_type(&sig.ret, cx);
     // Rust closures cannot be variadic, and typed upcalls take up to 12 arguments.
     let invoke = if sig.variadic || sig.params.len() > 12 {
         quote!()
@@ -117,7 +121,7 @@ pub(crate) fn emit_fn_pointer(item: &Item, sig: &Signature, cx: Ctx<'_>) -> Toke
             #[doc = #new_doc]
             pub fn new<'a, F>(scope: impl #k::__private::Scope<'a>, f: F) -> #k::Result<#name>
             where
-                F: Fn(#(#arg_types),*) -> #ret + Send + Sync + 'static,
+                F: Fn(#(#arg_types),*) #ret_arrow + Send + Sync + 'static,
             {
                 let stub = #k::__private::Linker::native().upcall_typed::<(#(#arg_types,)*), #ret, F>(scope, f)?;
                 // SAFETY: the stub is a C function of exactly this signature (its descriptor is
@@ -127,7 +131,7 @@ pub(crate) fn emit_fn_pointer(item: &Item, sig: &Signature, cx: Ctx<'_>) -> Toke
 
             #[doc = #invoke_doc]
             #[allow(clippy::too_many_arguments)]
-            pub unsafe fn invoke(self, #(#decls),*) -> #ret {
+            pub unsafe fn invoke(self, #(#decls),*) #ret_arrow {
                 let f = self.0.expect("called a null function pointer");
                 // SAFETY: forwarded to the caller.
                 unsafe { f(#(#names),*) }
@@ -139,10 +143,10 @@ pub(crate) fn emit_fn_pointer(item: &Item, sig: &Signature, cx: Ctx<'_>) -> Toke
         #doc
         #[repr(transparent)]
         #[derive(Clone, Copy, Default)]
-        #[allow(non_camel_case_types)]
+        #[allow(non_camel_case_types, clippy::upper_case_acronyms, clippy::type_complexity)]
         pub struct #name(pub ::core::option::Option<#f>);
 
-        #[allow(clippy::undocumented_unsafe_blocks)]
+        #[allow(clippy::undocumented_unsafe_blocks, clippy::type_complexity)]
         impl #name {
             /// The null function pointer.
             pub const NULL: #name = #name(None);
@@ -208,15 +212,24 @@ pub(crate) fn emit_constant(item: &Item, c: &Constant, cx: Ctx<'_>) -> TokenStre
         }
         ConstValue::Int(v) => (rust_type(&c.ty, cx), int_literal(*v)),
         ConstValue::Float(v) => {
+            let single = c.ty == Type::Prim(crate::ir::Prim::F32);
+            let float = if single { quote!(f32) } else { quote!(f64) };
             let lit = if v.is_finite() {
-                let lit = Literal::f64_unsuffixed(*v);
-                quote!(#lit)
+                // `Debug` prints the shortest text that reads back as the same value, with an
+                // exponent when very large or small (`1e300`); an `f32` constant is printed as
+                // an `f32`, so that it carries no excess precision.
+                let text = if single {
+                    format!("{:?}", *v as f32)
+                } else {
+                    format!("{v:?}")
+                };
+                text.parse::<TokenStream>().expect("a float literal")
             } else if v.is_nan() {
-                quote!(f64::NAN)
+                quote!(#float::NAN)
             } else if *v > 0.0 {
-                quote!(f64::INFINITY)
+                quote!(#float::INFINITY)
             } else {
-                quote!(f64::NEG_INFINITY)
+                quote!(#float::NEG_INFINITY)
             };
             (rust_type(&c.ty, cx), lit)
         }
@@ -234,7 +247,7 @@ pub(crate) fn emit_constant(item: &Item, c: &Constant, cx: Ctx<'_>) -> TokenStre
     };
     quote! {
         #doc
-        #[allow(non_upper_case_globals)]
+        #[allow(non_upper_case_globals, clippy::approx_constant)]
         pub const #name: #ty = #value;
     }
 }
@@ -255,7 +268,7 @@ pub(crate) fn emit_opaque(item: &Item, o: &Opaque, cx: Ctx<'_>) -> TokenStream {
             #doc
             /// An incomplete type: use it behind pointers only.
             #[repr(C)]
-            #[allow(non_camel_case_types)]
+            #[allow(non_camel_case_types, clippy::upper_case_acronyms)]
             pub struct #name {
                 _opaque: [u8; 0],
                 _not_send_sync_unpin: ::core::marker::PhantomData<(*mut u8, ::core::marker::PhantomPinned)>,
@@ -268,7 +281,7 @@ pub(crate) fn emit_opaque(item: &Item, o: &Opaque, cx: Ctx<'_>) -> TokenStream {
                     #doc
                     #[repr(C, align(#align_lit))]
                     #[derive(Clone, Copy)]
-                    #[allow(non_camel_case_types)]
+                    #[allow(non_camel_case_types, clippy::upper_case_acronyms)]
                     pub struct #name {
                         _opaque: [u8; #size],
                     }

@@ -82,7 +82,7 @@ pub(crate) fn emit(item: &Item, record: &Record, cx: Ctx<'_>) -> TokenStream {
         #(#attrs)*
         #[repr(#(#repr),*)]
         #[derive(Clone, Copy #derive_debug)]
-        #[allow(non_camel_case_types, non_snake_case)]
+        #[allow(non_camel_case_types, non_snake_case, clippy::upper_case_acronyms, clippy::type_complexity)]
         pub #keyword #name {
             #(#fields,)*
         }
@@ -170,8 +170,14 @@ pub(crate) fn emit(item: &Item, record: &Record, cx: Ctx<'_>) -> TokenStream {
     // Members of anonymous struct and union members, reachable from this record.
     for (i, f) in record.fields.iter().enumerate() {
         if f.anonymous {
-            let base = field_offset(i);
-            flattened(&mut accessors, cx, name_str, base, &f.ty, aligned);
+            // The offset as a sum of terms (none for a union's member: offset 0), so that the
+            // expression has neither `+ 0` nor extra parentheses for lints to flag.
+            let base: Vec<TokenStream> = if is_struct {
+                vec![field_offset(i)]
+            } else {
+                Vec::new()
+            };
+            flattened(&mut accessors, cx, name_str, &base, &f.ty, aligned);
         }
     }
 
@@ -195,15 +201,16 @@ pub(crate) fn emit(item: &Item, record: &Record, cx: Ctx<'_>) -> TokenStream {
                 " Sets the {width}-bit field `{}` (higher bits are dropped).",
                 b.name
             );
+            // The casts go through u64, which may be the field's own type.
             accessors.push(quote! {
                 #bdoc
-                #[allow(non_snake_case)]
+                #[allow(non_snake_case, clippy::unnecessary_cast)]
                 pub fn #getter(&self) -> #ty {
                     #read
                 }
 
                 #[doc = #set_doc]
-                #[allow(non_snake_case)]
+                #[allow(non_snake_case, clippy::unnecessary_cast)]
                 pub fn #setter(&mut self, value: #ty) {
                     #k::__private::bits_set(&mut self.#storage, #off, #width, value as u64)
                 }
@@ -234,7 +241,12 @@ pub(crate) fn emit(item: &Item, record: &Record, cx: Ctx<'_>) -> TokenStream {
                 #k::__private::Native::write_at(v, segment, offset + #off, #aligned);
             }
         });
-        (quote!(#name { #(#reads),* }), quote!(#(#writes)*))
+        // A packed struct reads and writes its fields unaligned whatever the caller says.
+        let ignore = (!aligned).then(|| quote!(let _ = aligned;));
+        (
+            quote!(#ignore #name { #(#reads),* }),
+            quote!(#ignore #(#writes)*),
+        )
     } else {
         (
             quote! {
@@ -329,7 +341,7 @@ pub(crate) fn emit(item: &Item, record: &Record, cx: Ctx<'_>) -> TokenStream {
             }
         }
 
-        #[allow(non_snake_case, clippy::undocumented_unsafe_blocks)]
+        #[allow(non_snake_case, clippy::undocumented_unsafe_blocks, clippy::type_complexity)]
         impl #name {
             #layout_static
 
@@ -380,12 +392,13 @@ pub(crate) fn emit(item: &Item, record: &Record, cx: Ctx<'_>) -> TokenStream {
     }
 }
 
-/// Accessors for the members of an anonymous member of type `ty` at `base`, recursively.
+/// Accessors for the members of an anonymous member of type `ty` at `base` (the sum of these
+/// terms), recursively.
 fn flattened(
     out: &mut Vec<TokenStream>,
     cx: Ctx<'_>,
     parent: &str,
-    base: TokenStream,
+    base: &[TokenStream],
     ty: &Type,
     aligned: bool,
 ) {
@@ -405,16 +418,19 @@ fn flattened(
         if m.hidden {
             continue;
         }
-        let member_off = if inner.kind == RecordKind::Struct {
-            quote!(#inner_ident::__FFM_LAYOUT.offset(#j))
-        } else {
-            quote!(0)
-        };
-        let off = quote!((#base + #member_off));
+        let mut terms = base.to_vec();
+        if inner.kind == RecordKind::Struct {
+            terms.push(quote!(#inner_ident::__FFM_LAYOUT.offset(#j)));
+        }
         if m.anonymous {
-            flattened(out, cx, parent, off, &m.ty, aligned);
+            flattened(out, cx, parent, &terms, &m.ty, aligned);
             continue;
         }
+        let off = if terms.is_empty() {
+            quote!(0)
+        } else {
+            quote!(#(#terms)+*)
+        };
         let ty = rust_type(&m.ty, cx);
         let getter = ident(&accessor_name(&m.name));
         let setter = format_ident!("set_{}", accessor_name(&m.name));

@@ -1,6 +1,6 @@
 #[repr(transparent)]
 #[derive(Clone, Copy, Default)]
-#[allow(non_camel_case_types)]
+#[allow(non_camel_case_types, clippy::upper_case_acronyms, clippy::type_complexity)]
 pub struct Compare(
     pub ::core::option::Option<
         unsafe extern "C" fn(
@@ -9,7 +9,7 @@ pub struct Compare(
         ) -> ::core::ffi::c_int,
     >,
 );
-#[allow(clippy::undocumented_unsafe_blocks)]
+#[allow(clippy::undocumented_unsafe_blocks, clippy::type_complexity)]
 impl Compare {
     /// The null function pointer.
     pub const NULL: Compare = Compare(None);
@@ -108,9 +108,9 @@ impl ::ffm::__private::FieldAccess for Compare {
 }
 #[allow(clippy::type_complexity)]
 const _: fn((c_void, c_int)) -> (::core::ffi::c_void, ::core::ffi::c_int) = ::core::convert::identity;
-#[allow(non_camel_case_types)]
+#[allow(non_camel_case_types, clippy::upper_case_acronyms)]
 pub type size_t = usize;
-#[allow(non_upper_case_globals)]
+#[allow(non_upper_case_globals, clippy::approx_constant)]
 pub const MAX: ::core::ffi::c_long = 1048576;
 #[allow(clippy::type_complexity)]
 const _: fn((c_long,)) -> (::core::ffi::c_long,) = ::core::convert::identity;

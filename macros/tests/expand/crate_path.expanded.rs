@@ -1,6 +1,11 @@
 #[repr(C, align(16))]
 #[derive(Clone, Copy, Debug)]
-#[allow(non_camel_case_types, non_snake_case)]
+#[allow(
+    non_camel_case_types,
+    non_snake_case,
+    clippy::upper_case_acronyms,
+    clippy::type_complexity
+)]
 pub struct Aligned {
     pub v: [f32; 3usize],
 }
@@ -66,7 +71,7 @@ impl crate::reexported::ffm::__private::FieldAccess for Aligned {
         )
     }
 }
-#[allow(non_snake_case, clippy::undocumented_unsafe_blocks)]
+#[allow(non_snake_case, clippy::undocumented_unsafe_blocks, clippy::type_complexity)]
 impl Aligned {
     #[doc(hidden)]
     pub const __FFM_LAYOUT: &'static crate::reexported::ffm::__private::CStruct<

@@ -1,7 +1,7 @@
 /// Levels.
 #[repr(transparent)]
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Default)]
-#[allow(non_camel_case_types)]
+#[allow(non_camel_case_types, clippy::upper_case_acronyms)]
 pub struct Level(pub u8);
 #[allow(non_upper_case_globals)]
 impl Level {

@@ -6,7 +6,12 @@ pub static LIBRARY_Z: ::ffm::__private::ForeignLibrary = ::ffm::__private::Forei
 );
 /// The library's version string.
 #[inline]
-#[allow(non_snake_case, clippy::too_many_arguments, clippy::undocumented_unsafe_blocks)]
+#[allow(
+    non_snake_case,
+    clippy::too_many_arguments,
+    clippy::undocumented_unsafe_blocks,
+    clippy::type_complexity
+)]
 pub fn zlibVersion() -> *const ::core::ffi::c_char {
     let __ffm_fn: unsafe extern "C" fn() -> *const ::core::ffi::c_char = unsafe {
         ::core::mem::transmute({
@@ -32,7 +37,12 @@ pub mod zlibVersion {
 /// # Safety
 /// A call into C: the caller upholds the C function's contract (valid pointers, terminated strings, lifetimes).
 #[inline]
-#[allow(non_snake_case, clippy::too_many_arguments, clippy::undocumented_unsafe_blocks)]
+#[allow(
+    non_snake_case,
+    clippy::too_many_arguments,
+    clippy::undocumented_unsafe_blocks,
+    clippy::type_complexity
+)]
 pub unsafe fn compress(
     dest: impl ::ffm::__private::Addressable,
     dest_len: impl ::ffm::__private::Addressable,
@@ -80,7 +90,12 @@ pub mod compress {
 /// # Safety
 /// A call into C: the caller upholds the C function's contract (valid pointers, terminated strings, lifetimes).
 #[inline]
-#[allow(non_snake_case, clippy::too_many_arguments, clippy::undocumented_unsafe_blocks)]
+#[allow(
+    non_snake_case,
+    clippy::too_many_arguments,
+    clippy::undocumented_unsafe_blocks,
+    clippy::type_complexity
+)]
 pub unsafe fn checksum(
     crc: ::core::ffi::c_ulong,
     buf: impl ::ffm::__private::Addressable,

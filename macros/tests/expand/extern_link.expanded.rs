@@ -1,5 +1,10 @@
 #[link(name = "m")]
-#[allow(non_snake_case, non_upper_case_globals, clippy::missing_safety_doc)]
+#[allow(
+    non_snake_case,
+    non_upper_case_globals,
+    clippy::missing_safety_doc,
+    clippy::type_complexity
+)]
 unsafe extern "C" {
     #[link_name = "cos"]
     fn __ffm_link_cos(x: f64) -> f64;
@@ -7,7 +12,12 @@ unsafe extern "C" {
     fn __ffm_link_frexp(x: f64, exp: *mut ::core::ffi::c_int) -> f64;
 }
 #[inline]
-#[allow(non_snake_case, clippy::too_many_arguments, clippy::undocumented_unsafe_blocks)]
+#[allow(
+    non_snake_case,
+    clippy::too_many_arguments,
+    clippy::undocumented_unsafe_blocks,
+    clippy::type_complexity
+)]
 pub fn cos(x: f64) -> f64 {
     let __ffm_fn: unsafe extern "C" fn(f64) -> f64 = unsafe {
         ::core::mem::transmute((__ffm_link_cos as *const ::core::ffi::c_void))
@@ -30,7 +40,12 @@ pub mod cos {
 /// # Safety
 /// A call into C: the caller upholds the C function's contract (valid pointers, terminated strings, lifetimes).
 #[inline]
-#[allow(non_snake_case, clippy::too_many_arguments, clippy::undocumented_unsafe_blocks)]
+#[allow(
+    non_snake_case,
+    clippy::too_many_arguments,
+    clippy::undocumented_unsafe_blocks,
+    clippy::type_complexity
+)]
 pub unsafe fn frexp(x: f64, exp: impl ::ffm::__private::Addressable) -> f64 {
     let __ffm_fn: unsafe extern "C" fn(f64, *mut ::core::ffi::c_int) -> f64 = unsafe {
         ::core::mem::transmute((__ffm_link_frexp as *const ::core::ffi::c_void))

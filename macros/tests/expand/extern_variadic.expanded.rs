@@ -6,7 +6,12 @@ pub static LIBC: ::ffm::__private::ForeignLibrary = ::ffm::__private::ForeignLib
 /// # Safety
 /// A call into C: the caller upholds the C function's contract (valid pointers, terminated strings, lifetimes).
 #[inline]
-#[allow(non_snake_case, clippy::too_many_arguments, clippy::undocumented_unsafe_blocks)]
+#[allow(
+    non_snake_case,
+    clippy::too_many_arguments,
+    clippy::undocumented_unsafe_blocks,
+    clippy::type_complexity
+)]
 pub unsafe fn snprintf<
     __FfmVarArgs: ::ffm::__private::VarArgs<
             (*mut ::core::ffi::c_char, usize, *const ::core::ffi::c_char),
@@ -52,7 +57,12 @@ pub mod snprintf {
         super::LIBC.resolve("snprintf")
     }
 }
-#[allow(non_snake_case, non_upper_case_globals, clippy::undocumented_unsafe_blocks)]
+#[allow(
+    non_snake_case,
+    non_upper_case_globals,
+    clippy::undocumented_unsafe_blocks,
+    clippy::type_complexity
+)]
 pub mod errno_like {
     /// The global's address.
     pub fn address() -> ::ffm::Result<::ffm::Address> {
@@ -94,7 +104,12 @@ pub mod errno_like {
         Ok(unsafe { a.reinterpret_mut(::core::mem::size_of::<::core::ffi::c_int>()) })
     }
 }
-#[allow(non_snake_case, non_upper_case_globals, clippy::undocumented_unsafe_blocks)]
+#[allow(
+    non_snake_case,
+    non_upper_case_globals,
+    clippy::undocumented_unsafe_blocks,
+    clippy::type_complexity
+)]
 pub mod environ {
     /// The global's address.
     pub fn address() -> ::ffm::Result<::ffm::Address> {

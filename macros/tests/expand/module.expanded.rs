@@ -3,7 +3,12 @@ pub mod testlib {
     use std::ffi::c_int;
     #[repr(C)]
     #[derive(Clone, Copy, Debug)]
-    #[allow(non_camel_case_types, non_snake_case)]
+    #[allow(
+        non_camel_case_types,
+        non_snake_case,
+        clippy::upper_case_acronyms,
+        clippy::type_complexity
+    )]
     pub struct ffm_id {
         pub a: ::core::ffi::c_int,
         pub b: f64,
@@ -73,7 +78,7 @@ pub mod testlib {
             )
         }
     }
-    #[allow(non_snake_case, clippy::undocumented_unsafe_blocks)]
+    #[allow(non_snake_case, clippy::undocumented_unsafe_blocks, clippy::type_complexity)]
     impl ffm_id {
         #[doc(hidden)]
         pub const __FFM_LAYOUT: &'static ::ffm::__private::CStruct<5usize> = &::ffm::__private::CStruct::new(
@@ -204,7 +209,12 @@ pub mod testlib {
     };
     #[repr(C)]
     #[derive(Clone, Copy, Debug)]
-    #[allow(non_camel_case_types, non_snake_case)]
+    #[allow(
+        non_camel_case_types,
+        non_snake_case,
+        clippy::upper_case_acronyms,
+        clippy::type_complexity
+    )]
     pub struct ffm_nested {
         pub inner: ffm_id,
         pub cb: ::core::option::Option<
@@ -278,7 +288,7 @@ pub mod testlib {
             )
         }
     }
-    #[allow(non_snake_case, clippy::undocumented_unsafe_blocks)]
+    #[allow(non_snake_case, clippy::undocumented_unsafe_blocks, clippy::type_complexity)]
     impl ffm_nested {
         #[doc(hidden)]
         pub const __FFM_LAYOUT: &'static ::ffm::__private::CStruct<5usize> = &::ffm::__private::CStruct::new(
@@ -422,13 +432,13 @@ pub mod testlib {
     };
     #[repr(transparent)]
     #[derive(Clone, Copy, Default)]
-    #[allow(non_camel_case_types)]
+    #[allow(non_camel_case_types, clippy::upper_case_acronyms, clippy::type_complexity)]
     pub struct IdCb(
         pub ::core::option::Option<
             unsafe extern "C" fn(ffm_id, ::core::ffi::c_int) -> ffm_id,
         >,
     );
-    #[allow(clippy::undocumented_unsafe_blocks)]
+    #[allow(clippy::undocumented_unsafe_blocks, clippy::type_complexity)]
     impl IdCb {
         /// The null function pointer.
         pub const NULL: IdCb = IdCb(None);
@@ -514,7 +524,7 @@ pub mod testlib {
     }
     /// An incomplete type: use it behind pointers only.
     #[repr(C)]
-    #[allow(non_camel_case_types)]
+    #[allow(non_camel_case_types, clippy::upper_case_acronyms)]
     pub struct ffm_opaque {
         _opaque: [u8; 0],
         _not_send_sync_unpin: ::core::marker::PhantomData<
@@ -532,7 +542,8 @@ pub mod testlib {
     #[allow(
         non_snake_case,
         clippy::too_many_arguments,
-        clippy::undocumented_unsafe_blocks
+        clippy::undocumented_unsafe_blocks,
+        clippy::type_complexity
     )]
     pub unsafe fn ffm_id_bump(v: ffm_id, k: ::core::ffi::c_int) -> ffm_id {
         let __ffm_fn: unsafe extern "C" fn(ffm_id, ::core::ffi::c_int) -> ffm_id = unsafe {
@@ -565,7 +576,8 @@ pub mod testlib {
     #[allow(
         non_snake_case,
         clippy::too_many_arguments,
-        clippy::undocumented_unsafe_blocks
+        clippy::undocumented_unsafe_blocks,
+        clippy::type_complexity
     )]
     pub unsafe fn ffm_call_struct_cb(
         cb: IdCb,
@@ -597,7 +609,12 @@ pub mod testlib {
             super::LIBRARY_TESTLIB.resolve("ffm_call_struct_cb")
         }
     }
-    #[allow(non_snake_case, non_upper_case_globals, clippy::undocumented_unsafe_blocks)]
+    #[allow(
+        non_snake_case,
+        non_upper_case_globals,
+        clippy::undocumented_unsafe_blocks,
+        clippy::type_complexity
+    )]
     pub mod ffm_global_counter {
         /// The global's address.
         pub fn address() -> ::ffm::Result<::ffm::Address> {
@@ -650,7 +667,8 @@ pub mod testlib {
     #[allow(
         non_snake_case,
         clippy::too_many_arguments,
-        clippy::undocumented_unsafe_blocks
+        clippy::undocumented_unsafe_blocks,
+        clippy::type_complexity
     )]
     pub fn cbrt(x: f64) -> f64 {
         let __ffm_fn: unsafe extern "C" fn(f64) -> f64 = unsafe {

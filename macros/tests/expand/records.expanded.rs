@@ -3,7 +3,12 @@
 #[must_use]
 #[repr(C)]
 #[derive(Clone, Copy, Debug)]
-#[allow(non_camel_case_types, non_snake_case)]
+#[allow(
+    non_camel_case_types,
+    non_snake_case,
+    clippy::upper_case_acronyms,
+    clippy::type_complexity
+)]
 pub struct Point {
     /// Across.
     pub x: ::core::ffi::c_int,
@@ -66,7 +71,7 @@ impl ::ffm::__private::FieldAccess for Point {
         )
     }
 }
-#[allow(non_snake_case, clippy::undocumented_unsafe_blocks)]
+#[allow(non_snake_case, clippy::undocumented_unsafe_blocks, clippy::type_complexity)]
 impl Point {
     #[doc(hidden)]
     pub const __FFM_LAYOUT: &'static ::ffm::__private::CStruct<5usize> = &::ffm::__private::CStruct::new(
@@ -199,7 +204,12 @@ const _: () = {
 const _: fn((c_int,)) -> (::core::ffi::c_int,) = ::core::convert::identity;
 #[repr(C, packed)]
 #[derive(Clone, Copy)]
-#[allow(non_camel_case_types, non_snake_case)]
+#[allow(
+    non_camel_case_types,
+    non_snake_case,
+    clippy::upper_case_acronyms,
+    clippy::type_complexity
+)]
 pub union Bits {
     pub word: u32,
     pub bytes: [u8; 4usize],
@@ -246,7 +256,7 @@ impl ::ffm::__private::FieldAccess for Bits {
         )
     }
 }
-#[allow(non_snake_case, clippy::undocumented_unsafe_blocks)]
+#[allow(non_snake_case, clippy::undocumented_unsafe_blocks, clippy::type_complexity)]
 impl Bits {
     #[doc(hidden)]
     pub const __FFM_LAYOUT: &'static ::ffm::__private::CUnion<4usize> = &::ffm::__private::CUnion::new(
