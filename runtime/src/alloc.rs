@@ -27,6 +27,11 @@ use crate::{Error, Result};
 /// ```
 ///
 /// Every allocation is zero-filled; struct-by-value returns and the typed helpers build on it.
+///
+/// An implementation answers a request with (at least) `size` bytes aligned to `align`. The
+/// trait is safe to implement, so nothing unsafe may rely on that: where C writes into an
+/// allocation (a struct returned by value, a built `va_list`), the answer is checked first and
+/// a short or misaligned segment is an error.
 pub trait SegmentAllocator<'a>: Sized {
     /// Allocates `size` zero-filled bytes aligned to `align`.
     fn allocate(self, size: usize, align: usize) -> Result<&'a mut Segment>;
@@ -89,6 +94,41 @@ pub trait SegmentAllocator<'a>: Sized {
         seg.set_string(0, s)?;
         Ok(seg)
     }
+}
+
+/// Checks a segment that an allocator answered a request for `size` bytes aligned to `align`
+/// with, and returns its first `size` bytes.
+///
+/// [`SegmentAllocator`] is a safe trait, so an implementation may answer with a shorter or less
+/// aligned segment than it was asked for. Code that lets C write the memory (struct returns,
+/// `va_list`s) checks the answer with this first: C writes every byte of the layout, bounds or
+/// not.
+pub(crate) fn checked_allocation(
+    segment: &mut Segment,
+    size: usize,
+    align: usize,
+    layout: Option<MemoryLayout>,
+) -> Result<&mut Segment> {
+    if segment.len() < size {
+        return Err(Error::OutOfBounds {
+            offset: 0,
+            len: size,
+            segment_len: segment.len(),
+            layout,
+        });
+    }
+    if !align.is_power_of_two() {
+        return Err(Error::InvalidAlignment { align });
+    }
+    if !segment.is_aligned_at(0, align) {
+        return Err(Error::Misaligned {
+            address: segment.as_ptr().addr(),
+            offset: 0,
+            align,
+            layout,
+        });
+    }
+    Ok(segment.slice_mut(0, size))
 }
 
 impl<'a> SegmentAllocator<'a> for &'a Arena {

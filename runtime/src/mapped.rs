@@ -74,13 +74,35 @@ impl MapOptions {
         self
     }
 
-    fn options(&self) -> MmapOptions {
+    /// The memmap2 options, after checking that an explicit range of a regular file lies inside
+    /// it: pages past the end of a file fault (SIGBUS) when touched, so a segment over them would
+    /// hand out bytes that cannot be read. (Without a length, memmap2 maps the rest of the file
+    /// and checks the offset itself. Other files — devices — have no length to check against.)
+    fn options(&self, file: &File, mode: &str) -> Result<MmapOptions> {
         let mut o = MmapOptions::new();
         o.offset(self.offset);
         if let Some(len) = self.len {
+            let metadata = file.metadata().map_err(io(self.describe(mode)))?;
+            if metadata.is_file() {
+                let file_len = metadata.len();
+                let end = u64::try_from(len)
+                    .ok()
+                    .and_then(|len| self.offset.checked_add(len));
+                if end.is_none_or(|end| end > file_len) {
+                    return Err(Error::Io {
+                        what: self.describe(mode),
+                        source: std::io::Error::new(
+                            std::io::ErrorKind::InvalidInput,
+                            format!(
+                                "the range ends past the end of the {file_len}-byte file (extend it first, e.g. with File::set_len)"
+                            ),
+                        ),
+                    });
+                }
+            }
             o.len(len);
         }
-        o
+        Ok(o)
     }
 
     fn describe(&self, mode: &str) -> String {
@@ -92,25 +114,34 @@ impl MapOptions {
 
     /// Maps the file read-only.
     ///
+    /// Fails if an explicit [`len`](Self::len) reaches past the end of a regular file (those
+    /// pages could not be read), or if the system refuses the mapping.
+    ///
     /// # Safety
     /// While the mapping lives, the mapped part of the file must not be changed or truncated by
     /// this or any other process: the segment would change under a shared borrow, or reading it
-    /// would fault.
+    /// would fault. For a file that is not a regular file (a device), every mapped byte must be
+    /// readable.
     pub unsafe fn map(&self, file: &File) -> Result<Mapping> {
-        // SAFETY: forwarded caller contract.
-        let map = unsafe { self.options().map(file) }.map_err(io(self.describe("read-only")))?;
+        let mode = "read-only";
+        let options = self.options(file, mode)?;
+        // SAFETY: forwarded caller contract; the range lies inside a regular file.
+        let map = unsafe { options.map(file) }.map_err(io(self.describe(mode)))?;
         Ok(Mapping { map })
     }
 
     /// Maps the file read-write; writes reach the file (on [`MappingMut::flush`] at the latest).
     ///
+    /// Fails as [`map`](Self::map) does.
+    ///
     /// # Safety
     /// As for [`map`](Self::map): nothing else may change or truncate the mapped part of the file
     /// while the mapping lives.
     pub unsafe fn map_mut(&self, file: &File) -> Result<MappingMut> {
-        // SAFETY: forwarded caller contract.
-        let map =
-            unsafe { self.options().map_mut(file) }.map_err(io(self.describe("read-write")))?;
+        let mode = "read-write";
+        let options = self.options(file, mode)?;
+        // SAFETY: forwarded caller contract; the range lies inside a regular file.
+        let map = unsafe { options.map_mut(file) }.map_err(io(self.describe(mode)))?;
         Ok(MappingMut {
             map,
             private: false,
@@ -119,12 +150,15 @@ impl MapOptions {
 
     /// Maps the file copy-on-write: writes stay in this process and never reach the file.
     ///
+    /// Fails as [`map`](Self::map) does.
+    ///
     /// # Safety
     /// As for [`map`](Self::map).
     pub unsafe fn map_copy(&self, file: &File) -> Result<MappingMut> {
-        // SAFETY: forwarded caller contract.
-        let map =
-            unsafe { self.options().map_copy(file) }.map_err(io(self.describe("copy-on-write")))?;
+        let mode = "copy-on-write";
+        let options = self.options(file, mode)?;
+        // SAFETY: forwarded caller contract; the range lies inside a regular file.
+        let map = unsafe { options.map_copy(file) }.map_err(io(self.describe(mode)))?;
         Ok(MappingMut { map, private: true })
     }
 }

@@ -87,9 +87,8 @@ impl<const M: usize> CStruct<M> {
 
     /// The struct layout.
     pub const fn layout(&'static self) -> StructLayout {
-        // SAFETY: `len <= M` and the first `len` members were initialized by `new`; the array
-        // lives in `self`, which is 'static.
-        let members = unsafe { std::slice::from_raw_parts(self.members.as_ptr(), self.len) };
+        // The members `new` laid out; the array lives in `self`, which is 'static.
+        let members = self.members.split_at(self.len).0;
         let s = StructLayout::new(members);
         if s.byte_alignment() != self.align {
             s.with_byte_alignment(self.align)
@@ -162,8 +161,8 @@ impl<const M: usize> CUnion<M> {
 
     /// The union layout.
     pub const fn layout(&'static self) -> UnionLayout {
-        // SAFETY: the first `len <= M` members are initialized; `self` is 'static.
-        let members = unsafe { std::slice::from_raw_parts(self.members.as_ptr(), self.len) };
+        // The members `new` laid out; `self` is 'static.
+        let members = self.members.split_at(self.len).0;
         let u = UnionLayout::new(members);
         if u.byte_alignment() != self.align {
             u.with_byte_alignment(self.align)

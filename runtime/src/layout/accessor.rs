@@ -134,7 +134,9 @@ impl<T: Carrier, const N: usize> Accessor<T, N> {
         self.dims.map(|d| d.count)
     }
 
-    /// The byte offset for `indexes`, or an error naming the index out of range.
+    /// The byte offset for `indexes`, or an error naming the index out of range, or an
+    /// [`Error::SizeOverflow`] if the offset does not fit in `usize` (an accessor moved far
+    /// with [`at_offset`](Self::at_offset)).
     #[inline]
     pub fn offset_of(&self, indexes: [usize; N]) -> Result<usize> {
         let mut offset = self.offset;
@@ -147,17 +149,31 @@ impl<T: Carrier, const N: usize> Accessor<T, N> {
                 });
             }
             // i < count, so i * stride stays within the (usize-sized) enclosing layout; adding
-            // the base offset may still overflow when the accessor was moved far with at_offset.
-            offset = offset.wrapping_add(*i * d.stride);
+            // the base offset may still overflow when the accessor was moved far with
+            // at_offset, and a wrapped offset would land inside the segment at the wrong place.
+            offset = offset
+                .checked_add(*i * d.stride)
+                .ok_or_else(|| self.overflow(indexes))?;
         }
         Ok(offset)
+    }
+
+    #[cold]
+    fn overflow(&self, indexes: [usize; N]) -> Error {
+        Error::SizeOverflow {
+            what: format!(
+                "the offset of {} at indexes {indexes:?} (base offset {}, dimensions {:?})",
+                self.layout, self.offset, self.dims
+            ),
+        }
     }
 
     /// Reads the value at `indexes`.
     ///
     /// # Panics
-    /// If an index is out of range, or the value is outside `segment` or misaligned; the
-    /// message names the index, offset and layout. See [`try_get`](Self::try_get).
+    /// If an index is out of range, the offset overflows `usize`, or the value is outside
+    /// `segment` or misaligned; the message names the index, offset and layout. See
+    /// [`try_get`](Self::try_get).
     #[inline]
     #[track_caller]
     pub fn get(&self, segment: &Segment, indexes: [usize; N]) -> T {

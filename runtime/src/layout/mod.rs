@@ -566,6 +566,9 @@ impl SequenceLayout {
 
     /// Flattens nested sequences into one sequence of their innermost element:
     /// `[10:[5:i32]]` becomes `[50:i32]`.
+    ///
+    /// The count cannot overflow for an element of non-zero size (the nested sizes already fit
+    /// in `usize`); for a zero-size element it saturates at `usize::MAX`.
     pub fn flatten(&self) -> SequenceLayout {
         let mut count = self.element_count();
         let mut element = self.element_layout();
@@ -574,8 +577,7 @@ impl SequenceLayout {
             count: c,
         } = element.kind
         {
-            // Cannot overflow: the sizes of the nested sequences already fit in usize.
-            count *= c;
+            count = count.saturating_mul(c);
             element = e;
         }
         SequenceLayout::new(count, element)

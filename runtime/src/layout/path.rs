@@ -182,9 +182,13 @@ impl MemoryLayout {
                     offset = offset
                         .checked_add(start * element.size)
                         .ok_or_else(overflow)?;
+                    let count = (count - start).div_ceil(step);
                     free.push(FreeDim {
-                        stride: step * element.size,
-                        count: (count - start).div_ceil(step),
+                        // With two or more elements selected, step < count, so the product is
+                        // at most the sequence's size; with one, the stride is never used and
+                        // saturating keeps a huge step from overflowing.
+                        stride: step.saturating_mul(element.size),
+                        count,
                     });
                     layout = *element;
                 }

@@ -442,7 +442,13 @@ impl<'lib> Downcall<'lib> {
                     .descriptor
                     .return_layout()
                     .expect("struct return");
-                let seg = allocator.allocate_layout(&layout)?;
+                // C writes the whole struct: the allocator's answer must hold it.
+                let seg = crate::alloc::checked_allocation(
+                    allocator.allocate_layout(&layout)?,
+                    layout.byte_size(),
+                    layout.byte_alignment(),
+                    Some(layout),
+                )?;
                 // SAFETY: forwarded.
                 unsafe { self.invoke(args, Some(&mut *seg), state)? };
                 Ok(Value::Struct(seg))

@@ -13,6 +13,10 @@ use crate::{Address, Carrier, Result, Segment, SegmentAllocator};
 
 mod sealed {
     pub trait Sealed {}
+    /// Seals [`Signature`](super::Signature): only tuples of `NativeType`s are signatures.
+    pub trait SealedSignature {}
+    /// Seals [`IntoArgs`](super::IntoArgs): only tuples of `IntoArg`s lower arguments.
+    pub trait SealedArgs<S> {}
 }
 
 /// A Rust type that stands for one C argument or return type in a typed view: the integers,
@@ -116,7 +120,8 @@ impl Scalar for bool {
 }
 impl Scalar for Address {
     fn to_bits(self) -> u64 {
-        self.addr() as u64
+        // Exposed: C (or `fill_frame`, for struct bytes) turns the number back into a pointer.
+        self.as_ptr::<u8>().expose_provenance() as u64
     }
     fn from_bits(bits: u64) -> Self {
         Address::from_mut_ptr(std::ptr::with_exposed_provenance_mut::<u8>(bits as usize))
@@ -141,51 +146,69 @@ unsafe impl NativeReturn for () {
 
 /// A Rust value that can be passed where a typed view declares `T`: `T` itself for scalars,
 /// and for [`Address`] anything [`Addressable`] (a borrow of a segment, a `&CStr`, a raw
-/// pointer, an upcall stub, [`Address::NULL`]); for [`ByValue`], a `&Segment`.
+/// pointer, an upcall stub, [`Address::NULL`]); for [`ByValue`], a `&Segment` of exactly the
+/// struct's size.
 ///
 /// # Safety
-/// `into_raw` must return the register image of a scalar, or for `T::BY_VALUE` the address of
-/// bytes that stay valid while `self` is borrowed.
+/// `into_raw` must return the register image of a scalar, or for `T::BY_VALUE` the address
+/// (with its provenance exposed) of [`byte_len`](Self::byte_len) initialized bytes that stay
+/// valid and unwritten while `self` is borrowed.
 pub unsafe trait IntoArg<T: NativeType> {
     /// The argument's raw form.
     #[doc(hidden)]
     fn into_raw(self) -> u64;
+
+    /// For a by-value struct: how many bytes can be read at the address `into_raw` returns.
+    /// A call checks it against the struct's size before reading any of them.
+    #[doc(hidden)]
+    fn byte_len(&self) -> usize {
+        0
+    }
 }
 
-// SAFETY: the register image of a pointer is its address; the borrow `&'a A` keeps the pointee
-// alive for the call expression.
+// SAFETY: the register image of a pointer is its address (exposed, since C dereferences it);
+// the borrow `&'a A` keeps the pointee alive for the call expression.
 unsafe impl<A: Addressable + ?Sized> IntoArg<Address> for &A {
     #[inline(always)]
     fn into_raw(self) -> u64 {
-        self.address().addr() as u64
+        Scalar::to_bits(self.address())
     }
 }
 // SAFETY: as above.
 unsafe impl<T> IntoArg<Address> for *const T {
     #[inline(always)]
     fn into_raw(self) -> u64 {
-        self.addr() as u64
+        self.expose_provenance() as u64
     }
 }
 // SAFETY: as above.
 unsafe impl<T> IntoArg<Address> for *mut T {
     #[inline(always)]
     fn into_raw(self) -> u64 {
-        self.addr() as u64
+        self.expose_provenance() as u64
     }
 }
-// SAFETY: the bytes of the segment, kept alive by the borrow for the call expression.
+// SAFETY: the exposed address of the segment's `len()` bytes, kept alive (and, through the
+// shared borrow, unwritten) for the call expression.
 unsafe impl IntoArg<ByValue> for &Segment {
     #[inline(always)]
     fn into_raw(self) -> u64 {
-        self.as_ptr().addr() as u64
+        self.as_ptr().expose_provenance() as u64
+    }
+    #[inline(always)]
+    fn byte_len(&self) -> usize {
+        self.len()
     }
 }
 // SAFETY: as above.
 unsafe impl IntoArg<ByValue> for &mut Segment {
     #[inline(always)]
     fn into_raw(self) -> u64 {
-        self.as_ptr().addr() as u64
+        self.as_ptr().expose_provenance() as u64
+    }
+    #[inline(always)]
+    fn byte_len(&self) -> usize {
+        self.len()
     }
 }
 
@@ -200,7 +223,9 @@ pub unsafe trait NativeReturn: NativeType {
 }
 
 /// The argument types of a typed view: a tuple of [`NativeType`]s, `()` to `(A, …, P)`.
-pub trait Signature: 'static {
+///
+/// The trait is sealed: a typed call trusts the check it makes against the descriptor.
+pub trait Signature: sealed::SealedSignature + 'static {
     /// The number of arguments.
     const LEN: usize;
     /// Checks each position against `layouts`; on mismatch, the position and Rust type name.
@@ -210,15 +235,23 @@ pub trait Signature: 'static {
 
 /// Values that can be passed for a [`Signature`]: a tuple whose elements each implement
 /// [`IntoArg`] for the corresponding type.
-pub trait IntoArgs<S: Signature> {
+///
+/// The trait is sealed: a typed call trusts the slots it lowers the arguments into (one per
+/// argument, and for a struct the address and length of its bytes), so only the tuples of
+/// [`IntoArg`] values (an `unsafe` trait) implement it.
+pub trait IntoArgs<S: Signature>: sealed::SealedArgs<S> {
     /// Lowers the arguments into raw slots (register images, or for structs the address of
-    /// their bytes) and calls `f` with them; the borrows last for the call.
+    /// their bytes) and calls `f` with them and, per argument, its
+    /// [`byte_len`](IntoArg::byte_len); the borrows last for the call.
     #[doc(hidden)]
-    fn with_slots<R>(self, f: impl FnOnce(&mut [u64]) -> R) -> R;
+    fn with_slots<R>(self, f: impl FnOnce(&mut [u64], &[usize]) -> R) -> R;
 }
 
 macro_rules! signature {
     ($len:expr; $($n:tt $S:ident $T:ident),*) => {
+        impl<$($S: NativeType),*> sealed::SealedSignature for ($($S,)*) {}
+        impl<$($S: NativeType, $T: IntoArg<$S>),*> sealed::SealedArgs<($($S,)*)> for ($($T,)*) {}
+
         impl<$($S: NativeType),*> Signature for ($($S,)*) {
             const LEN: usize = $len;
             #[allow(unused_variables)]
@@ -235,9 +268,10 @@ macro_rules! signature {
         impl<$($S: NativeType, $T: IntoArg<$S>),*> IntoArgs<($($S,)*)> for ($($T,)*) {
             #[inline(always)]
             #[allow(unused_mut, unused_variables, clippy::unused_unit)]
-            fn with_slots<R>(self, f: impl FnOnce(&mut [u64]) -> R) -> R {
+            fn with_slots<R>(self, f: impl FnOnce(&mut [u64], &[usize]) -> R) -> R {
+                let lens: [usize; $len] = [$(<$T as IntoArg<$S>>::byte_len(&self.$n)),*];
                 let mut slots: [u64; $len] = [$(self.$n.into_raw()),*];
-                f(&mut slots)
+                f(&mut slots, &lens)
             }
         }
     };
@@ -349,16 +383,31 @@ impl<'lib, S: Signature, R: NativeType> TypedDowncall<'lib, S, R> {
     }
 }
 
+/// Panics for a by-value argument whose segment is not the struct's size.
+#[cold]
+#[inline(never)]
+fn struct_size_mismatch(index: usize, len: usize, size: usize) -> ! {
+    panic!(
+        "argument #{index} is a {len}-byte segment, but the descriptor passes a {size}-byte struct by value"
+    )
+}
+
 /// Places typed slots into the frame by the plan.
+///
+/// # Panics
+/// If a struct argument's segment (`lens`) is not the struct's size.
 #[inline(always)]
-fn fill_frame(frame: &mut Frame, plan: &super::fast::Plan, slots: &[u64]) {
-    for (raw, p) in slots.iter().zip(plan.args.iter()) {
+fn fill_frame(frame: &mut Frame, plan: &super::fast::Plan, slots: &[u64], lens: &[usize]) {
+    for (i, ((raw, p), len)) in slots.iter().zip(plan.args.iter()).zip(lens).enumerate() {
         match p {
             ArgPlan::Scalar { kind, slot } => frame.set(*slot, extend(*kind, *raw)),
             ArgPlan::Struct { size, slots } => {
+                if *len != *size {
+                    struct_size_mismatch(i, *len, *size);
+                }
                 let at = std::ptr::with_exposed_provenance::<u8>(*raw as usize);
-                // SAFETY: `at` is the address of the struct argument's `size` bytes, kept
-                // alive by the IntoArg borrow for the call.
+                // SAFETY: `at` is the exposed address of the struct argument's bytes, `len ==
+                // size` of them (checked above), kept alive by the IntoArg borrow for the call.
                 let bytes = unsafe { std::slice::from_raw_parts(at, *size) };
                 frame.set_struct(bytes, slots);
             }
@@ -369,13 +418,17 @@ fn fill_frame(frame: &mut Frame, plan: &super::fast::Plan, slots: &[u64]) {
 /// Lowers typed slots into registers by the plan, or into libffi's pointer array, and calls.
 ///
 /// # Safety
-/// `slots` must come from `IntoArgs` for the signature checked against this handle's
-/// descriptor; `ret` must be storage for the return (32 bytes, or the struct for a memory
-/// return). The C function's requirements must hold.
+/// `slots` and `lens` must come from `IntoArgs` for the signature checked against this
+/// handle's descriptor; `ret` must be storage for the return (32 bytes, or the struct for a
+/// memory return). The C function's requirements must hold.
+///
+/// # Panics
+/// If a struct argument's segment is not the struct's size (before anything is called).
 #[inline(always)]
 unsafe fn call_slots(
     inner: &Prepared,
     slots: &mut [u64],
+    lens: &[usize],
     ret: *mut c_void,
     state: Option<&mut Segment>,
 ) {
@@ -383,9 +436,10 @@ unsafe fn call_slots(
         let mut frame = Frame::uninit();
         frame.reset(plan.words);
         if let RetPlan::Memory { .. } = plan.ret {
-            frame.set(0, ret.addr() as u64);
+            // Exposed: the callee writes the struct through it.
+            frame.set(0, ret.expose_provenance() as u64);
         }
-        fill_frame(&mut frame, plan, slots);
+        fill_frame(&mut frame, plan, slots, lens);
         // SAFETY: forwarded.
         let out = unsafe { inner.raw_fast(plan, &frame, state) };
         if !matches!(plan.ret, RetPlan::Memory { .. }) {
@@ -396,8 +450,11 @@ unsafe fn call_slots(
     }
     let layouts = inner.descriptor.argument_layouts();
     let mut ptrs = [std::ptr::null_mut::<c_void>(); 16];
-    for (i, (slot, l)) in slots.iter_mut().zip(layouts).enumerate() {
+    for (i, ((slot, l), len)) in slots.iter_mut().zip(layouts).zip(lens).enumerate() {
         ptrs[i] = if matches!(l.kind(), LayoutKind::Struct(_) | LayoutKind::Union(_)) {
+            if *len != l.byte_size() {
+                struct_size_mismatch(i, *len, l.byte_size());
+            }
             std::ptr::with_exposed_provenance_mut(*slot as usize)
         } else {
             slot as *mut u64 as *mut c_void
@@ -415,7 +472,8 @@ impl<S: Signature, R: NativeReturn> TypedDowncall<'_, S, R> {
     /// arguments must hold.
     ///
     /// # Panics
-    /// If the handle captures call state: use [`call_capturing`](Self::call_capturing).
+    /// If the handle captures call state: use [`call_capturing`](Self::call_capturing). If a
+    /// [`ByValue`] argument's segment is not exactly the struct's size (nothing is called then).
     #[inline]
     pub unsafe fn call(&self, args: impl IntoArgs<S>) -> R {
         let inner = &*self.inner;
@@ -424,10 +482,10 @@ impl<S: Signature, R: NativeReturn> TypedDowncall<'_, S, R> {
         }
         if let Some(plan) = &inner.plan {
             // Scalar and void returns only (the typed view checked R against the descriptor).
-            return args.with_slots(|slots| {
+            return args.with_slots(|slots, lens| {
                 let mut frame = Frame::uninit();
                 frame.reset(plan.words);
-                fill_frame(&mut frame, plan, slots);
+                fill_frame(&mut frame, plan, slots, lens);
                 // SAFETY: the slots were lowered for the checked signature and placed by the
                 // plan; the rest is the caller's contract.
                 let out = unsafe { (plan.invoke)(inner.code as *const c_void, &frame) };
@@ -437,8 +495,8 @@ impl<S: Signature, R: NativeReturn> TypedDowncall<'_, S, R> {
         let mut ret = [0u64; 4];
         // SAFETY: the signature was checked against the descriptor; ret is 32 bytes. The rest
         // is the caller's contract.
-        args.with_slots(|slots| unsafe {
-            call_slots(&self.inner, slots, ret.as_mut_ptr().cast(), None)
+        args.with_slots(|slots, lens| unsafe {
+            call_slots(&self.inner, slots, lens, ret.as_mut_ptr().cast(), None)
         });
         R::from_raw(&ret)
     }
@@ -448,12 +506,21 @@ impl<S: Signature, R: NativeReturn> TypedDowncall<'_, S, R> {
     ///
     /// # Safety
     /// As for [`call`](Self::call).
+    ///
+    /// # Panics
+    /// As [`call`](Self::call), for a [`ByValue`] argument of the wrong size.
     pub unsafe fn call_capturing(&self, state: &mut Segment, args: impl IntoArgs<S>) -> Result<R> {
         self.inner.check_state(Some(state))?;
         let mut ret = [0u64; 4];
         // SAFETY: as in call.
-        args.with_slots(|slots| unsafe {
-            call_slots(&self.inner, slots, ret.as_mut_ptr().cast(), Some(state))
+        args.with_slots(|slots, lens| unsafe {
+            call_slots(
+                &self.inner,
+                slots,
+                lens,
+                ret.as_mut_ptr().cast(),
+                Some(state),
+            )
         });
         Ok(R::from_raw(&ret))
     }
@@ -463,8 +530,15 @@ impl<S: Signature> TypedDowncall<'_, S, ByValue> {
     /// Calls a function that returns a struct by value; the struct is written into memory from
     /// `allocator`.
     ///
+    /// Fails, before calling, if the allocator fails or answers with a segment shorter or less
+    /// aligned than the struct (a [`SegmentAllocator`] is safe to implement, so its answer is
+    /// checked before C writes into it).
+    ///
     /// # Safety
     /// As for [`call`](Self::call).
+    ///
+    /// # Panics
+    /// As [`call`](Self::call), for a [`ByValue`] argument of the wrong size.
     pub unsafe fn call_in<'a>(
         &self,
         allocator: impl SegmentAllocator<'a>,
@@ -478,17 +552,23 @@ impl<S: Signature> TypedDowncall<'_, S, ByValue> {
             .descriptor
             .return_layout()
             .expect("struct return");
-        let seg = allocator.allocate_layout(&layout)?;
+        let seg = crate::alloc::checked_allocation(
+            allocator.allocate_layout(&layout)?,
+            size,
+            layout.byte_alignment(),
+            Some(layout),
+        )?;
         if size > 16 {
-            // SAFETY: as in call; the segment is the hidden return pointer, `size` bytes.
-            args.with_slots(|slots| unsafe {
-                call_slots(&self.inner, slots, seg.as_mut_ptr().cast(), None)
+            // SAFETY: as in call; the segment is the hidden return pointer: exactly `size`
+            // writable bytes, aligned for the struct (checked above).
+            args.with_slots(|slots, lens| unsafe {
+                call_slots(&self.inner, slots, lens, seg.as_mut_ptr().cast(), None)
             });
         } else {
             let mut ret = [0u64; 4];
             // SAFETY: as in call; registers are stored into the 32-byte buffer.
-            args.with_slots(|slots| unsafe {
-                call_slots(&self.inner, slots, ret.as_mut_ptr().cast(), None)
+            args.with_slots(|slots, lens| unsafe {
+                call_slots(&self.inner, slots, lens, ret.as_mut_ptr().cast(), None)
             });
             seg.as_bytes_mut().copy_from_slice(&ret_bytes(&ret)[..size]);
         }

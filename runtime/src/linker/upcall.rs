@@ -381,7 +381,9 @@ impl Linker {
 /// A closure usable as a typed upcall: `Fn(A, …) -> R` for up to 12 arguments, each
 /// [`Native`] (scalars, pointers, [`Address`], generated structs by value), returning a
 /// `Native` value or `()`.
-pub trait UpcallFn<S, R>: Send + Sync + Sized + 'static {
+///
+/// Sealed: only closures implement it, so the trampolines a stub jumps to are always ffm's own.
+pub trait UpcallFn<S, R>: sealed::SealedFn<S, R> + Send + Sync + Sized + 'static {
     /// The descriptor derived from the argument and return types.
     #[doc(hidden)]
     fn descriptor() -> FunctionDescriptor;
@@ -407,8 +409,8 @@ struct FastUpcall {
 }
 
 /// A return type of a typed upcall: any [`Native`] type (scalars, pointers, generated
-/// structs by value), or `()`.
-pub trait UpcallReturn: 'static {
+/// structs by value), or `()`. Sealed: the runtime writes C's return registers from it.
+pub trait UpcallReturn: sealed::SealedReturn + 'static {
     /// The return layout (`None` for `void`).
     #[doc(hidden)]
     const LAYOUT: Option<MemoryLayout>;
@@ -418,6 +420,14 @@ pub trait UpcallReturn: 'static {
     /// `ret` must be libffi's return storage for this type.
     #[doc(hidden)]
     unsafe fn write(self, ret: *mut c_void);
+}
+
+/// Keeps [`UpcallFn`] and [`UpcallReturn`] to the implementations in this module.
+mod sealed {
+    pub trait SealedFn<S, R> {}
+    pub trait SealedReturn {}
+    impl SealedReturn for () {}
+    impl<T: super::Native> SealedReturn for T {}
 }
 
 impl UpcallReturn for () {
@@ -444,6 +454,13 @@ impl<T: Native> UpcallReturn for T {
 
 macro_rules! upcall_fn {
     ($($n:tt $A:ident),*) => {
+        impl<F, R, $($A),*> sealed::SealedFn<($($A,)*), R> for F
+        where
+            F: Fn($($A),*) -> R + Send + Sync + 'static,
+            R: UpcallReturn,
+            $($A: Native,)*
+        {}
+
         impl<F, R, $($A),*> UpcallFn<($($A,)*), R> for F
         where
             F: Fn($($A),*) -> R + Send + Sync + 'static,

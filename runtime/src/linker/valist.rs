@@ -112,14 +112,17 @@ impl VaListBuilder {
             offsets.push(area);
             area += size.next_multiple_of(8);
         }
-        let seg = allocator.allocate(32 + area, 16)?;
-        let base = seg.address();
-        let overflow = base.add(32);
+        let size = 32usize
+            .checked_add(area)
+            .ok_or_else(|| Error::SizeOverflow {
+                what: format!("a va_list of {} argument(s)", self.items.len()),
+            })?;
+        let seg = crate::alloc::checked_allocation(allocator.allocate(size, 16)?, size, 16, None)?;
         {
             let (tag, rest) = seg.split_at_mut(32);
             tag.set(crate::U32, 0, GP_END);
             tag.set(crate::U32, 4, FP_END);
-            tag.set(crate::ADDRESS, 8, overflow);
+            // Bytes 8..16, the overflow area's address, are written below.
             tag.set(crate::ADDRESS, 16, Address::NULL);
             for (item, &at) in self.items.iter().zip(&offsets) {
                 match item {
@@ -131,6 +134,15 @@ impl VaListBuilder {
                 }
             }
         }
+        // The list is read and written (by `next_*`, and by C) through `base` from now on, so it
+        // is taken from the exclusive borrow last, and that borrow is never used again: an
+        // address taken earlier, or from a shared reborrow, would be invalidated by the writes
+        // above (Stacked and Tree Borrows), making every later read through it undefined.
+        let base = Address::from_mut_ptr(seg.as_mut_ptr());
+        // SAFETY: bytes 8..16 of the segment (at least 32 bytes, checked above) are writable
+        // through `base`, which carries the exclusive borrow's permission, and no reference to
+        // them is live.
+        unsafe { base.write(crate::ADDRESS, 8, base.add(32)) };
         Ok(VaList {
             tag: base,
             _memory: PhantomData,
@@ -296,7 +308,12 @@ impl<'a> VaList<'a> {
             });
         }
         crate::linker::FunctionDescriptor::of(*layout, &[]).validate()?;
-        let seg = allocator.allocate_layout(layout)?;
+        let seg = crate::alloc::checked_allocation(
+            allocator.allocate_layout(layout)?,
+            layout.byte_size(),
+            layout.byte_alignment(),
+            Some(*layout),
+        )?;
         let classes: Option<Vec<bool>> = super::classify(layout)
             .map(|c| c.into_iter().map(|c| c == super::Class::Sse).collect());
         let mut tmp = vec![0u8; layout.byte_size().next_multiple_of(8)];

@@ -254,7 +254,10 @@ impl<'a> Value<'a> {
             Value::F32(v) => (ValueKind::F32, v.to_bits() as u64),
             Value::F64(v) => (ValueKind::F64, v.to_bits()),
             Value::Bool(v) => (ValueKind::Bool, v as u64),
-            Value::Pointer(p) => (ValueKind::Address, p.address().addr() as u64),
+            Value::Pointer(p) => (
+                ValueKind::Address,
+                p.address().as_ptr::<u8>().expose_provenance() as u64,
+            ),
             Value::Void | Value::Struct(_) => return None,
         })
     }
@@ -275,7 +278,7 @@ impl<'a> Value<'a> {
             Value::F32(v) => v.to_bits() as u64,
             Value::F64(v) => v.to_bits(),
             Value::Bool(v) => v as u64,
-            Value::Pointer(p) => p.address().addr() as u64,
+            Value::Pointer(p) => p.address().as_ptr::<u8>().expose_provenance() as u64,
             Value::Void | Value::Struct(_) => 0,
         }
     }
