@@ -140,6 +140,7 @@ impl<T: Carrier, const N: usize> Accessor<T, N> {
     #[inline]
     pub fn offset_of(&self, indexes: [usize; N]) -> Result<usize> {
         let mut offset = self.offset;
+        let mut overflowed = false;
         for (i, d) in indexes.iter().zip(&self.dims) {
             if *i >= d.count {
                 return Err(Error::IndexOutOfRange {
@@ -151,14 +152,34 @@ impl<T: Carrier, const N: usize> Accessor<T, N> {
             // i < count, so i * stride stays within the (usize-sized) enclosing layout; adding
             // the base offset may still overflow when the accessor was moved far with
             // at_offset, and a wrapped offset would land inside the segment at the wrong place.
-            offset = offset
-                .checked_add(*i * d.stride)
-                .ok_or_else(|| self.overflow(indexes))?;
+            let (sum, carry) = offset.overflowing_add(*i * d.stride);
+            offset = sum;
+            overflowed |= carry;
+        }
+        if overflowed {
+            return Err(self.overflow(indexes));
         }
         Ok(offset)
     }
 
+    /// [`offset_of`](Self::offset_of) without the error: `None` for an index out of range or
+    /// an offset that overflows.
+    #[inline(always)]
+    fn checked_offset(&self, indexes: &[usize; N]) -> Option<usize> {
+        let mut offset = self.offset;
+        let mut ok = true;
+        for (i, d) in indexes.iter().zip(&self.dims) {
+            ok &= *i < d.count;
+            // Wrapping: the product only counts when the index is in range (then it fits).
+            let (sum, carry) = offset.overflowing_add(i.wrapping_mul(d.stride));
+            offset = sum;
+            ok &= !carry;
+        }
+        ok.then_some(offset)
+    }
+
     #[cold]
+    #[inline(never)]
     fn overflow(&self, indexes: [usize; N]) -> Error {
         Error::SizeOverflow {
             what: format!(
@@ -197,12 +218,15 @@ impl<T: Carrier, const N: usize> Accessor<T, N> {
         }
     }
 
+    // Inline, and calling nothing that returns: then the compiler sees that the loop over
+    // an accessor writes no memory it reads, tests `simple_on` once outside the loop, and
+    // vectorizes the fast path.
     #[inline(always)]
     #[track_caller]
     fn get_general(&self, segment: &Segment, indexes: [usize; N]) -> T {
-        match self.offset_of(indexes) {
-            Ok(offset) => segment.get(self.layout, offset),
-            Err(_) => self.fail(segment, indexes),
+        match self.checked_offset(&indexes) {
+            Some(offset) => segment.get(self.layout, offset),
+            None => self.fail(segment, indexes),
         }
     }
 
@@ -231,12 +255,15 @@ impl<T: Carrier, const N: usize> Accessor<T, N> {
         }
     }
 
+    // Inline, and calling nothing that returns: then the compiler sees that the loop over
+    // an accessor writes no memory it reads, tests `simple_on` once outside the loop, and
+    // vectorizes the fast path.
     #[inline(always)]
     #[track_caller]
     fn set_general(&self, segment: &mut Segment, indexes: [usize; N], value: T) {
-        match self.offset_of(indexes) {
-            Ok(offset) => segment.set(self.layout, offset, value),
-            Err(_) => self.fail(segment, indexes),
+        match self.checked_offset(&indexes) {
+            Some(offset) => segment.set(self.layout, offset, value),
+            None => self.fail(segment, indexes),
         }
     }
 
