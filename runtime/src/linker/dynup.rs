@@ -20,6 +20,7 @@ use super::fast::{self, ArgPlan, Plan, RetPlan, Slot};
 use super::upcall::{DynUpcall, abort_upcall};
 use super::value::Value;
 use crate::Segment;
+use crate::layout::ValueKind;
 
 /// What the entry hands [`dispatch`].
 pub(crate) struct DynState {
@@ -28,9 +29,33 @@ pub(crate) struct DynState {
     pub(crate) plan: Plan,
     /// For a struct returned in registers: the class of each eightbyte.
     pub(crate) ret_classes: Vec<Class>,
+    /// Where each argument is, as a byte offset from the frame the entry saved (see
+    /// [`Op`]).
+    ops: Box<[Op]>,
     /// Whether an argument is a struct passed in registers.
     register_structs: bool,
     pub(crate) name: String,
+}
+
+/// How one argument is read from the entry's frame: the saved registers (six integer, eight
+/// vector, 8 bytes each), followed 16 bytes later (the saved `rbp` and the return address) by
+/// the caller's stack arguments. So slot `s` is at byte `8 s` for a register and `8 s + 16` on
+/// the stack.
+#[derive(Clone, Copy, Debug)]
+enum Op {
+    /// A scalar of this kind in the word at `at`.
+    Scalar { kind: ValueKind, at: u16 },
+    /// A struct of `size` bytes whose copy lies in the caller's stack arguments at `at`.
+    Memory { size: u16, at: u16 },
+    /// A struct of `size` bytes in registers: eightbytes at `at[0]` and (if `size > 8`)
+    /// `at[1]`, reassembled in the scratch words.
+    Registers { size: u16, at: [u16; 2] },
+}
+
+/// The byte offset of `slot` in the entry's frame.
+fn frame_offset(slot: Slot) -> u16 {
+    let s = u16::from(slot);
+    if s < 14 { 8 * s } else { 8 * s + 16 }
 }
 
 impl DynState {
@@ -50,10 +75,32 @@ impl DynState {
                 .unwrap_or_default(),
             _ => Vec::new(),
         };
-        let register_structs = plan.args.iter().any(|p| {
-            matches!(p, ArgPlan::Struct { slots, .. } if slots.first().is_some_and(|s| *s < 14))
-        });
+        let ops: Box<[Op]> = plan
+            .args
+            .iter()
+            .map(|p| match p {
+                ArgPlan::Scalar { kind, slot } => Op::Scalar {
+                    kind: *kind,
+                    at: frame_offset(*slot),
+                },
+                // The plan puts a struct in registers only when it is at most 16 bytes; stack
+                // offsets stay below 32 words.
+                ArgPlan::Struct { size, slots } if slots[0] < 14 => Op::Registers {
+                    size: *size as u16,
+                    at: [
+                        frame_offset(slots[0]),
+                        frame_offset(*slots.get(1).unwrap_or(&slots[0])),
+                    ],
+                },
+                ArgPlan::Struct { size, slots } => Op::Memory {
+                    size: *size as u16,
+                    at: frame_offset(slots[0]),
+                },
+            })
+            .collect();
+        let register_structs = ops.iter().any(|o| matches!(o, Op::Registers { .. }));
         Ok(DynState {
+            ops,
             register_structs,
             f,
             descriptor,
@@ -73,30 +120,32 @@ std::arch::global_asm!(
     "ffm_dynamic_upcall_entry:",
     "push rbp",
     "mov rbp, rsp",
+    // The frame: 14 saved argument registers at [rbp - 112, rbp), directly below the saved
+    // rbp and the return address, which the stack arguments follow; the four return words at
+    // [rsp, rsp + 32). 144 keeps rsp 16-byte aligned for the call.
     "sub rsp, 144",
-    "mov qword ptr [rsp], rdi",
-    "mov qword ptr [rsp + 8], rsi",
-    "mov qword ptr [rsp + 16], rdx",
-    "mov qword ptr [rsp + 24], rcx",
-    "mov qword ptr [rsp + 32], r8",
-    "mov qword ptr [rsp + 40], r9",
-    "movq qword ptr [rsp + 48], xmm0",
-    "movq qword ptr [rsp + 56], xmm1",
-    "movq qword ptr [rsp + 64], xmm2",
-    "movq qword ptr [rsp + 72], xmm3",
-    "movq qword ptr [rsp + 80], xmm4",
-    "movq qword ptr [rsp + 88], xmm5",
-    "movq qword ptr [rsp + 96], xmm6",
-    "movq qword ptr [rsp + 104], xmm7",
+    "mov qword ptr [rbp - 112], rdi",
+    "mov qword ptr [rbp - 104], rsi",
+    "mov qword ptr [rbp - 96], rdx",
+    "mov qword ptr [rbp - 88], rcx",
+    "mov qword ptr [rbp - 80], r8",
+    "mov qword ptr [rbp - 72], r9",
+    "movq qword ptr [rbp - 64], xmm0",
+    "movq qword ptr [rbp - 56], xmm1",
+    "movq qword ptr [rbp - 48], xmm2",
+    "movq qword ptr [rbp - 40], xmm3",
+    "movq qword ptr [rbp - 32], xmm4",
+    "movq qword ptr [rbp - 24], xmm5",
+    "movq qword ptr [rbp - 16], xmm6",
+    "movq qword ptr [rbp - 8], xmm7",
     "mov rdi, r11",
-    "mov rsi, rsp",
-    "lea rdx, [rbp + 16]",
-    "lea rcx, [rsp + 112]",
+    "lea rsi, [rbp - 112]",
+    "mov rdx, rsp",
     "call {dispatch}",
-    "mov rax, qword ptr [rsp + 112]",
-    "mov rdx, qword ptr [rsp + 120]",
-    "movq xmm0, qword ptr [rsp + 128]",
-    "movq xmm1, qword ptr [rsp + 136]",
+    "mov rax, qword ptr [rsp]",
+    "mov rdx, qword ptr [rsp + 8]",
+    "movq xmm0, qword ptr [rsp + 16]",
+    "movq xmm1, qword ptr [rsp + 24]",
     "leave",
     "ret",
     ".popsection",
@@ -114,33 +163,19 @@ pub(crate) fn entry() -> usize {
     (&raw const ffm_dynamic_upcall_entry).addr()
 }
 
-/// Where the entry saved the call's argument words.
-struct Incoming {
-    regs: *const u64,
-    stack: *const u64,
-}
+/// The frame the entry saved: registers, then (16 bytes on) the caller's stack arguments.
+#[derive(Clone, Copy)]
+struct Frame(*const u8);
 
-impl Incoming {
-    /// The word in `slot`.
+impl Frame {
+    /// The word at byte offset `at`.
     ///
     /// # Safety
-    /// `slot` must be one the plan placed an argument in.
-    unsafe fn word(&self, slot: Slot) -> u64 {
-        let s = slot as usize;
-        // SAFETY: registers are the 14 saved words; stack slots index the caller's stack
-        // arguments, which the plan placed within the arguments the caller pushed.
-        unsafe {
-            if s < 14 {
-                *self.regs.add(s)
-            } else {
-                *self.stack.add(s - 14)
-            }
-        }
-    }
-
-    /// The address of a stack slot (a struct passed in memory lies there contiguously).
-    fn stack_address(&self, slot: Slot) -> *const u8 {
-        self.stack.wrapping_add(slot as usize - 14).cast()
+    /// `at` must be the offset of a register or of a stack argument the caller passed.
+    #[inline(always)]
+    unsafe fn word(self, at: u16) -> u64 {
+        // SAFETY: forwarded; the frame's words are 8-byte aligned.
+        unsafe { self.0.add(usize::from(at)).cast::<u64>().read() }
     }
 }
 
@@ -150,17 +185,12 @@ impl Incoming {
 /// # Safety
 /// Called only by `ffm_dynamic_upcall_entry`, with the state of a live stub and the saved
 /// registers and stack arguments of a call matching the stub's descriptor.
-unsafe extern "C" fn dispatch(
-    state: *const DynState,
-    regs: *const u64,
-    stack: *const u64,
-    out: *mut u64,
-) {
+unsafe extern "C" fn dispatch(state: *const DynState, frame: *const u8, out: *mut u64) {
     // SAFETY: the thunk passes the DynState it was acquired with, alive until released.
     let st = unsafe { &*state };
     let result = catch_unwind(AssertUnwindSafe(|| {
         // SAFETY: forwarded.
-        unsafe { decode_and_call(st, Incoming { regs, stack }, out) }
+        unsafe { decode_and_call(st, Frame(frame), out) }
     }));
     if let Err(payload) = result {
         abort_upcall(&st.name, payload);
@@ -169,17 +199,17 @@ unsafe extern "C" fn dispatch(
 
 /// # Safety
 /// As for [`dispatch`].
-unsafe fn decode_and_call(st: &DynState, incoming: Incoming, out: *mut u64) {
+unsafe fn decode_and_call(st: &DynState, frame: Frame, out: *mut u64) {
     let n = st.plan.args.len();
     if n <= 8 {
         // Most callbacks have few arguments: everything lives on this stack frame.
         let mut values = [Value::Void; 8];
         let mut scratch = [MaybeUninit::<u64>::uninit(); 2 * 8];
         // SAFETY: forwarded.
-        unsafe { run(st, &incoming, &mut values[..n], &mut scratch, out) }
+        unsafe { run(st, frame, &mut values[..n], &mut scratch, out) }
     } else {
         // SAFETY: forwarded.
-        unsafe { run_many(st, &incoming, out) }
+        unsafe { run_many(st, frame, out) }
     }
 }
 
@@ -189,12 +219,12 @@ unsafe fn decode_and_call(st: &DynState, incoming: Incoming, out: *mut u64) {
 /// As for [`dispatch`].
 #[cold]
 #[inline(never)]
-unsafe fn run_many(st: &DynState, incoming: &Incoming, out: *mut u64) {
+unsafe fn run_many(st: &DynState, frame: Frame, out: *mut u64) {
     let n = st.plan.args.len();
     let mut values = vec![Value::Void; n];
     let mut scratch = vec![MaybeUninit::<u64>::uninit(); 2 * n];
     // SAFETY: forwarded.
-    unsafe { run(st, incoming, &mut values, &mut scratch, out) }
+    unsafe { run(st, frame, &mut values, &mut scratch, out) }
 }
 
 /// Decodes the arguments into `values` (one per argument; structs passed in registers are
@@ -205,7 +235,7 @@ unsafe fn run_many(st: &DynState, incoming: &Incoming, out: *mut u64) {
 /// As for [`dispatch`].
 unsafe fn run<'s>(
     st: &DynState,
-    incoming: &Incoming,
+    frame: Frame,
     values: &mut [Value<'s>],
     scratch: &'s mut [MaybeUninit<u64>],
     out: *mut u64,
@@ -213,37 +243,31 @@ unsafe fn run<'s>(
     // First reassemble register structs into the scratch words, then make the values (the
     // values borrow the scratch).
     if st.register_structs {
-        for (i, p) in st.plan.args.iter().enumerate() {
-            if let ArgPlan::Struct { slots, .. } = p
-                && slots.first().is_some_and(|s| *s < 14)
-            {
-                for (e, s) in slots.iter().enumerate() {
-                    // SAFETY: the plan placed this eightbyte in that register.
-                    scratch[2 * i + e].write(unsafe { incoming.word(*s) });
+        for (i, op) in st.ops.iter().enumerate() {
+            if let Op::Registers { size, at } = *op {
+                // SAFETY: the plan placed the struct's eightbytes in those registers.
+                unsafe {
+                    scratch[2 * i].write(frame.word(at[0]));
+                    scratch[2 * i + 1].write(if size > 8 { frame.word(at[1]) } else { 0 });
                 }
             }
         }
     }
     let scratch: &'s [MaybeUninit<u64>] = scratch;
-    for (i, (p, v)) in st.plan.args.iter().zip(values.iter_mut()).enumerate() {
-        *v = match p {
-            ArgPlan::Scalar { kind, slot } => {
-                // SAFETY: the plan placed this scalar in `slot`.
-                let bits = unsafe { incoming.word(*slot) };
-                // SAFETY: the word holds the scalar in its low bytes.
-                unsafe { Value::read(*kind, bits.to_ne_bytes().as_ptr()) }
-            }
-            ArgPlan::Struct { size, slots } => {
-                let at = if slots.first().is_some_and(|s| *s < 14) {
-                    scratch[2 * i..].as_ptr().cast::<u8>()
-                } else {
-                    incoming.stack_address(slots[0])
-                };
-                // SAFETY: `size` initialized bytes — the eightbytes written above (a struct in
-                // registers covers all of them), or the caller's copy on the stack — not
-                // written during the call.
-                Value::Struct(unsafe { Segment::from_raw_parts(at, *size) })
-            }
+    for (i, (op, v)) in st.ops.iter().zip(values.iter_mut()).enumerate() {
+        *v = match *op {
+            // SAFETY: the plan placed this scalar at `at`, in the word's low bytes.
+            Op::Scalar { kind, at } => Value::from_bits(kind, unsafe { frame.word(at) }),
+            // SAFETY: both eightbytes were written above; `size` <= 16 initialized bytes, not
+            // written during the call.
+            Op::Registers { size, .. } => Value::Struct(unsafe {
+                Segment::from_raw_parts(scratch[2 * i..].as_ptr().cast(), usize::from(size))
+            }),
+            // SAFETY: the caller's copy of the struct on its stack: `size` initialized bytes,
+            // not written during the call.
+            Op::Memory { size, at } => Value::Struct(unsafe {
+                Segment::from_raw_parts(frame.0.add(usize::from(at)), usize::from(size))
+            }),
         };
     }
     let values: &[Value<'_>] = values;
@@ -291,7 +315,7 @@ unsafe fn run<'s>(
         RetPlan::Memory { size } => {
             // SAFETY: the hidden pointer (first integer register) is the caller's buffer for
             // the struct; it is returned in rax.
-            let dest = unsafe { incoming.word(0) };
+            let dest = unsafe { frame.word(0) };
             let p = std::ptr::with_exposed_provenance_mut::<u8>(dest as usize);
             // SAFETY: the caller's return buffer: `size` writable bytes; zeroed first so the
             // segment's bytes are initialized.

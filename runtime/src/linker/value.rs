@@ -283,6 +283,29 @@ impl<'a> Value<'a> {
         }
     }
 
+    /// The scalar of `kind` whose bits are the low bytes of `bits` (a register image).
+    #[inline]
+    pub(crate) fn from_bits(kind: ValueKind, bits: u64) -> Value<'static> {
+        match kind {
+            ValueKind::I8 => Value::I8(bits as u8 as i8),
+            ValueKind::U8 => Value::U8(bits as u8),
+            ValueKind::I16 => Value::I16(bits as u16 as i16),
+            ValueKind::U16 => Value::U16(bits as u16),
+            ValueKind::I32 => Value::I32(bits as u32 as i32),
+            ValueKind::U32 => Value::U32(bits as u32),
+            ValueKind::I64 => Value::I64(bits as i64),
+            ValueKind::U64 => Value::U64(bits),
+            ValueKind::Isize => Value::Isize(bits as isize),
+            ValueKind::Usize => Value::Usize(bits as usize),
+            ValueKind::F32 => Value::F32(f32::from_bits(bits as u32)),
+            ValueKind::F64 => Value::F64(f64::from_bits(bits)),
+            ValueKind::Bool => Value::Bool(bits as u8 != 0),
+            ValueKind::Address => Value::Pointer(Ptr::raw(Address::from_mut_ptr(
+                std::ptr::with_exposed_provenance_mut::<u8>(bits as usize),
+            ))),
+        }
+    }
+
     /// Reads a scalar of `kind` from libffi's return or argument storage.
     ///
     /// # Safety
