@@ -309,11 +309,12 @@ fn downcalls(c: &mut Criterion) {
                 black_box(r.unwrap().get(I32, 0))
             })
         });
+        // The same arguments as the direct row: captured values, the first through black_box.
+        let (tp, tq) = (bl::bl_point { x: 1, y: 2 }, bl::bl_point { x: 3, y: 4 });
         g.bench_function("ffm_typed", |b| {
             b.iter(|| {
-                let (p, q) = (bl::bl_point { x: 1, y: 2 }, bl::bl_point { x: 3, y: 4 });
                 // SAFETY: bl_point_add has no preconditions.
-                unsafe { bl::bl_point_add(black_box(p), q) }
+                unsafe { bl::bl_point_add(black_box(tp), tq) }
             })
         });
         g.finish();
@@ -372,16 +373,17 @@ fn downcalls(c: &mut Criterion) {
                 black_box(r.unwrap().get(F64, 0))
             })
         });
+        // The same argument as the direct row: a captured value, copied through black_box.
+        let big_typed = bl::bl_big {
+            a: 1.0,
+            b: 2.0,
+            c: 3.0,
+            d: 4.0,
+        };
         g.bench_function("ffm_typed", |b| {
             b.iter(|| {
-                let v = bl::bl_big {
-                    a: 1.0,
-                    b: 2.0,
-                    c: 3.0,
-                    d: 4.0,
-                };
                 // SAFETY: bl_big_scale has no preconditions.
-                unsafe { bl::bl_big_scale(black_box(v), 2.0) }
+                unsafe { bl::bl_big_scale(black_box(big_typed), 2.0) }
             })
         });
         g.finish();

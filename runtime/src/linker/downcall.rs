@@ -35,6 +35,9 @@ pub(crate) struct Prepared {
     pub(crate) name: String,
     pub(crate) ret: RetKind,
     pub(crate) capture_errno: bool,
+    /// Whether a typed view whose arguments are all scalars may call the function through a
+    /// Rust `extern "C"` function type (not variadic, and libffi not forced).
+    pub(crate) direct: bool,
 }
 
 // SAFETY: after preparation the CIF (and the libffi types it points to, which it owns) is only
@@ -58,6 +61,27 @@ fn errno_location() -> *mut i32 {
         safe fn __error() -> *mut i32;
     }
     __error()
+}
+
+/// Writes a struct returned in registers (its eightbytes, in order) into `seg`, which is the
+/// struct's size (at most 16 bytes).
+#[inline(always)]
+fn store_registers(seg: &mut Segment, out: [u64; 2]) {
+    let dst = seg.as_bytes_mut();
+    let (lo, hi) = (out[0].to_ne_bytes(), out[1].to_ne_bytes());
+    match dst.len() {
+        8 => dst.copy_from_slice(&lo),
+        16 => {
+            dst[..8].copy_from_slice(&lo);
+            dst[8..].copy_from_slice(&hi);
+        }
+        n => {
+            let mut bytes = [0u8; 16];
+            bytes[..8].copy_from_slice(&lo);
+            bytes[8..].copy_from_slice(&hi);
+            dst.copy_from_slice(&bytes[..n]);
+        }
+    }
 }
 
 impl Prepared {
@@ -105,6 +129,7 @@ impl Prepared {
             name: name.to_owned(),
             ret,
             capture_errno,
+            direct: options.variadic_index().is_none() && !options.libffi_only,
         })
     }
 
@@ -151,8 +176,12 @@ impl Prepared {
         let mut frame = Frame::uninit();
         frame.reset(plan.words);
         let mut ret_struct = ret_struct;
-        if let (RetPlan::Memory { .. }, Some(seg)) = (plan.ret, ret_struct.as_deref_mut()) {
-            frame.set(0, seg.as_mut_ptr().addr() as u64);
+        if let RetPlan::Memory { .. } = plan.ret {
+            // Exposed: the callee writes the struct through it.
+            let at = ret_struct
+                .as_deref_mut()
+                .map_or(0, |seg| seg.as_mut_ptr().expose_provenance() as u64);
+            frame.set(0, at);
         }
         for (v, p) in args.iter().zip(plan.args.iter()) {
             match p {
@@ -169,14 +198,11 @@ impl Prepared {
         let out = unsafe { self.raw_fast(plan, &frame, state) };
         match plan.ret {
             RetPlan::Void | RetPlan::Memory { .. } => Value::Void,
-            // SAFETY: `out` holds the return register; the value is in its low bytes.
-            RetPlan::Scalar(kind) => unsafe { Value::read(kind, out.as_ptr().cast()) },
-            RetPlan::Struct { size } => {
+            // `out` holds the return register; the value is in its low bytes.
+            RetPlan::Scalar(kind) => Value::from_bits(kind, out[0]),
+            RetPlan::Struct { .. } => {
                 if let Some(seg) = ret_struct {
-                    let mut bytes = [0u8; 16];
-                    bytes[..8].copy_from_slice(&out[0].to_ne_bytes());
-                    bytes[8..].copy_from_slice(&out[1].to_ne_bytes());
-                    seg.as_bytes_mut().copy_from_slice(&bytes[..size]);
+                    store_registers(seg, out);
                 }
                 Value::Void
             }
@@ -347,43 +373,73 @@ impl<'lib> Downcall<'lib> {
     /// # Safety
     /// The descriptor must match the C function, and the function's requirements on its
     /// arguments (valid pointers, terminated strings, …) must hold.
-    #[inline]
+    #[inline(always)]
     pub unsafe fn call(&self, args: &[Value<'_>]) -> Result<Value<'static>> {
         let inner = &*self.inner;
         if let Some(plan) = &inner.plan
             && !inner.capture_errno
             && let RetPlan::Void | RetPlan::Scalar(_) = plan.ret
-            && args.len() == plan.args.len()
+            // SAFETY: forwarded; a scalar or void return needs no destination.
+            && let Some(out) = unsafe { self.try_fast(plan, args, std::ptr::null_mut()) }
         {
-            let mut frame = Frame::uninit();
-            frame.reset(plan.words);
-            for (v, p) in args.iter().zip(plan.args.iter()) {
-                match (p, v.lower()) {
-                    (ArgPlan::Scalar { kind, slot }, Some((k, bits))) if k == *kind => {
-                        frame.set(*slot, bits)
-                    }
-                    (ArgPlan::Struct { size, slots }, None) => match v {
-                        Value::Struct(s) if s.len() == *size => {
-                            frame.set_struct(s.as_bytes(), slots)
-                        }
-                        // SAFETY: forwarded; the slow path reports the mismatch.
-                        _ => return unsafe { self.invoke(args, None, None) },
-                    },
-                    // SAFETY: forwarded; the slow path reports the mismatch.
-                    _ => return unsafe { self.invoke(args, None, None) },
-                }
-            }
-            // SAFETY: every argument matched its planned kind; the rest is the caller's
-            // contract.
-            let out = unsafe { (plan.invoke)(inner.code as *const c_void, &frame) };
             return Ok(match plan.ret {
-                // SAFETY: `out` holds the return register; the value is in its low bytes.
-                RetPlan::Scalar(kind) => unsafe { Value::read(kind, out.as_ptr().cast()) },
+                // `out` holds the return register; the value is in its low bytes.
+                RetPlan::Scalar(kind) => Value::from_bits(kind, out[0]),
                 _ => Value::Void,
             });
         }
         // SAFETY: forwarded.
+        unsafe { self.call_checked(args) }
+    }
+
+    /// The checked path of [`call`](Self::call): reports any mismatch before calling.
+    ///
+    /// # Safety
+    /// As for [`call`](Self::call).
+    #[inline(never)]
+    unsafe fn call_checked(&self, args: &[Value<'_>]) -> Result<Value<'static>> {
+        // SAFETY: forwarded.
         unsafe { self.invoke(args, None, None) }
+    }
+
+    /// The register-shape call when every argument is of its planned kind (and every struct
+    /// of its size); `None`, without calling, when one is not (the checked path then says
+    /// which). Returns the two return registers.
+    ///
+    /// # Safety
+    /// As for [`call`](Self::call); for a struct returned in memory, `ret_memory` must be
+    /// writable for the struct and aligned for it.
+    #[inline(always)]
+    unsafe fn try_fast(
+        &self,
+        plan: &Plan,
+        args: &[Value<'_>],
+        ret_memory: *mut u8,
+    ) -> Option<[u64; 2]> {
+        if args.len() != plan.args.len() {
+            return None;
+        }
+        let mut frame = Frame::uninit();
+        frame.reset(plan.words);
+        if let RetPlan::Memory { .. } = plan.ret {
+            // Exposed: the callee writes the struct through it.
+            frame.set(0, ret_memory.expose_provenance() as u64);
+        }
+        for (v, p) in args.iter().zip(plan.args.iter()) {
+            match (p, v.lower()) {
+                (ArgPlan::Scalar { kind, slot }, Some((k, bits))) if k == *kind => {
+                    frame.set(*slot, bits)
+                }
+                (ArgPlan::Struct { size, slots }, None) => match v {
+                    Value::Struct(s) if s.len() == *size => frame.set_struct(s.as_bytes(), slots),
+                    _ => return None,
+                },
+                _ => return None,
+            }
+        }
+        // SAFETY: every argument matched its planned kind and size; the rest is the caller's
+        // contract.
+        Some(unsafe { (plan.invoke)(self.inner.code as *const c_void, &frame) })
     }
 
     /// Calls, writing `errno` into `state` (a segment of [`Linker::capture_state_layout`])
@@ -449,6 +505,18 @@ impl<'lib> Downcall<'lib> {
                     layout.byte_alignment(),
                     Some(layout),
                 )?;
+                if let Some(plan) = &self.inner.plan
+                    && state.is_none()
+                    && !self.inner.capture_errno
+                    // SAFETY: forwarded; `seg` is the struct's size and alignment (checked
+                    // above), the destination of a struct returned in memory.
+                    && let Some(out) = unsafe { self.try_fast(plan, args, seg.as_mut_ptr()) }
+                {
+                    if let RetPlan::Struct { .. } = plan.ret {
+                        store_registers(seg, out);
+                    }
+                    return Ok(Value::Struct(seg));
+                }
                 // SAFETY: forwarded.
                 unsafe { self.invoke(args, Some(&mut *seg), state)? };
                 Ok(Value::Struct(seg))

@@ -99,14 +99,22 @@ impl Frame {
     }
 
     /// Places struct bytes into the frame, eightbyte by eightbyte (the last one zero-padded).
-    #[inline]
+    #[inline(always)]
     pub(crate) fn set_struct(&mut self, bytes: &[u8], slots: &[Slot]) {
-        for (i, s) in slots.iter().enumerate() {
-            let start = (i * 8).min(bytes.len());
-            let end = (start + 8).min(bytes.len());
-            let mut word = [0u8; 8];
-            word[..end - start].copy_from_slice(&bytes[start..end]);
-            self.set(*s, u64::from_ne_bytes(word));
+        let mut words = bytes.chunks(8);
+        for s in slots {
+            let word = match words.next() {
+                Some(full) if full.len() == 8 => {
+                    u64::from_ne_bytes(full.try_into().expect("an 8-byte chunk"))
+                }
+                Some(tail) => {
+                    let mut word = [0u8; 8];
+                    word[..tail.len()].copy_from_slice(tail);
+                    u64::from_ne_bytes(word)
+                }
+                None => 0,
+            };
+            self.set(*s, word);
         }
     }
 
@@ -115,7 +123,7 @@ impl Frame {
     /// # Safety
     /// `i` must be a register or one of the stack words the frame was made with.
     #[inline(always)]
-    unsafe fn word(&self, i: usize) -> u64 {
+    pub(crate) unsafe fn word(&self, i: usize) -> u64 {
         // SAFETY: forwarded: those words were initialized by `new` (or `set`).
         unsafe { self.words[i].assume_init() }
     }
@@ -197,7 +205,7 @@ pub(crate) fn plan(descriptor: &FunctionDescriptor, variadic: bool) -> Option<Pl
     let words = [0, 1, 2, 3, 4, 6, 8, 12, 16, 24, 32]
         .into_iter()
         .find(|&k| k >= stack)?;
-    let invoke = select(&ret_classes, words, variadic)?;
+    let invoke = select(&ret_classes, gpr, sse, words, variadic)?;
     Some(Plan {
         args: args.into_boxed_slice(),
         ret,
@@ -409,15 +417,107 @@ invokers! {
     32: call32 / var32 [0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27 28 29 30 31],
 }
 
-fn select(ret: &[Class], words: usize, variadic: bool) -> Option<Invoke> {
-    let shapes = select_words(words, variadic)?;
+/// `f64`, once per vector register of a register-only invoker.
+macro_rules! f64_for {
+    ($_:literal) => {
+        f64
+    };
+}
+
+/// One register-only invoker: exactly the integer registers `$i` and the vector registers
+/// `$f` (by index from the first), nothing on the stack.
+macro_rules! reg_invoker {
+    ($name:ident, [$($i:literal)*], [$($f:literal)*]) => {
+        /// # Safety
+        /// `code` must be a non-variadic function whose arguments all travel in registers:
+        /// the integer and vector registers this shape passes hold them as the plan placed
+        /// them (the registers it does not pass are unused by the callee), and its return
+        /// is of shape `R`.
+        #[inline(never)]
+        pub(super) unsafe fn $name<R: RetShape>(code: *const c_void, frame: &Frame) -> [u64; 2] {
+            let _ = frame; // unread by the shape with no registers
+            // SAFETY: System V assigns integer-class and SSE-class arguments to their
+            // registers in order and independently, so this type puts the frame's first
+            // integer and vector registers exactly where the real signature expects its
+            // arguments; R is the return's register shape; the caller vouches for `code`.
+            // Every word read is a register word, initialized by `Frame::reset`.
+            unsafe {
+                let f: unsafe extern "C" fn($(u64_for!($i),)* $(f64_for!($f),)*) -> R =
+                    std::mem::transmute(code);
+                f($(frame.word($i),)* $(f64::from_bits(frame.word(SSE as usize + $f)),)*)
+                    .words()
+            }
+        }
+    };
+}
+
+/// The six return shapes of one invoker, in [`shape_index`] order.
+macro_rules! shapes {
+    ($f:ident) => {
+        [
+            $f::<u64> as Invoke,
+            $f::<f64>,
+            $f::<RetII>,
+            $f::<RetDD>,
+            $f::<RetID>,
+            $f::<RetDI>,
+        ]
+    };
+}
+
+/// Register-only invokers for every count of integer registers (one module each) and of
+/// vector registers: a call whose arguments all fit in registers loads only the registers it
+/// uses.
+macro_rules! reg_invokers {
+    ($($m:ident $ints:tt),*) => {
+        $(
+            mod $m {
+                use super::*;
+                reg_invoker!(f0, $ints, []);
+                reg_invoker!(f1, $ints, [0]);
+                reg_invoker!(f2, $ints, [0 1]);
+                reg_invoker!(f3, $ints, [0 1 2]);
+                reg_invoker!(f4, $ints, [0 1 2 3]);
+                reg_invoker!(f5, $ints, [0 1 2 3 4]);
+                reg_invoker!(f6, $ints, [0 1 2 3 4 5]);
+                reg_invoker!(f7, $ints, [0 1 2 3 4 5 6]);
+                reg_invoker!(f8, $ints, [0 1 2 3 4 5 6 7]);
+                pub(super) const SHAPES: [[Invoke; 6]; 9] = [
+                    shapes!(f0), shapes!(f1), shapes!(f2), shapes!(f3), shapes!(f4),
+                    shapes!(f5), shapes!(f6), shapes!(f7), shapes!(f8),
+                ];
+            }
+        )*
+
+        /// Register-only invokers by integer registers, vector registers and return shape.
+        static REG_SHAPES: [[[Invoke; 6]; 9]; 7] = [$($m::SHAPES),*];
+    };
+}
+
+reg_invokers!(
+    i0 [], i1 [0], i2 [0 1], i3 [0 1 2], i4 [0 1 2 3], i5 [0 1 2 3 4], i6 [0 1 2 3 4 5]
+);
+
+/// Which of the six return shapes a return of these eightbyte classes comes back in.
+fn shape_index(ret: &[Class]) -> Option<usize> {
     Some(match ret {
-        [] | [Class::Integer] => shapes[0],
-        [Class::Sse] => shapes[1],
-        [Class::Integer, Class::Integer] => shapes[2],
-        [Class::Sse, Class::Sse] => shapes[3],
-        [Class::Integer, Class::Sse] => shapes[4],
-        [Class::Sse, Class::Integer] => shapes[5],
+        [] | [Class::Integer] => 0,
+        [Class::Sse] => 1,
+        [Class::Integer, Class::Integer] => 2,
+        [Class::Sse, Class::Sse] => 3,
+        [Class::Integer, Class::Sse] => 4,
+        [Class::Sse, Class::Integer] => 5,
         _ => return None,
     })
+}
+
+/// The invoker for a plan: a register-only one when nothing goes on the stack and the call
+/// is not variadic (`gpr` integer and `sse` vector registers used), else a universal one
+/// with `words` stack words.
+fn select(ret: &[Class], gpr: u8, sse: u8, words: usize, variadic: bool) -> Option<Invoke> {
+    let shape = shape_index(ret)?;
+    if words == 0 && !variadic {
+        return Some(REG_SHAPES[usize::from(gpr)][usize::from(sse)][shape]);
+    }
+    Some(select_words(words, variadic)?[shape])
 }

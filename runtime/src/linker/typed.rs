@@ -32,6 +32,13 @@ pub trait NativeType: sealed::Sealed + 'static {
     /// Whether the argument's storage is its bytes (structs) rather than a register image.
     #[doc(hidden)]
     const BY_VALUE: bool = false;
+    /// The type that carries this one in an `extern "C"` function type when the view calls
+    /// the function directly (itself, for scalars and [`Address`]); unused for [`ByValue`].
+    #[doc(hidden)]
+    type Direct: Copy;
+    /// The direct form of a register image (as [`IntoArg::into_raw`] makes it).
+    #[doc(hidden)]
+    fn to_direct(bits: u64) -> Self::Direct;
 }
 
 /// The typed-view stand-in for a struct or union passed or returned by value. Pass a
@@ -46,6 +53,11 @@ impl NativeType for ByValue {
     }
     const NAME: &'static str = "ByValue";
     const BY_VALUE: bool = true;
+    // Never passed directly: a signature with a by-value struct is called through the plan.
+    type Direct = u64;
+    fn to_direct(bits: u64) -> u64 {
+        bits
+    }
 }
 
 macro_rules! scalar_native {
@@ -56,6 +68,11 @@ macro_rules! scalar_native {
                 layout.value_kind() == Some(<$t as Carrier>::KIND)
             }
             const NAME: &'static str = stringify!($t);
+            type Direct = $t;
+            #[inline(always)]
+            fn to_direct(bits: u64) -> $t {
+                Scalar::from_bits(bits)
+            }
         }
         // SAFETY: the register image of the value is its bits, zero-extended.
         unsafe impl IntoArg<$t> for $t {
@@ -70,6 +87,10 @@ macro_rules! scalar_native {
             #[inline(always)]
             fn from_raw(buf: &[u64; 4]) -> Self {
                 Scalar::from_bits(buf[0])
+            }
+            #[inline(always)]
+            fn from_direct(value: $t) -> Self {
+                value
             }
         }
     )*};
@@ -138,10 +159,14 @@ impl NativeType for () {
         false
     }
     const NAME: &'static str = "()";
+    type Direct = ();
+    fn to_direct(_bits: u64) {}
 }
 // SAFETY: nothing is read.
 unsafe impl NativeReturn for () {
     fn from_raw(_buf: &[u64; 4]) -> Self {}
+    #[inline(always)]
+    fn from_direct(_value: ()) {}
 }
 
 /// A Rust value that can be passed where a typed view declares `T`: `T` itself for scalars,
@@ -220,6 +245,9 @@ pub unsafe trait NativeReturn: NativeType {
     /// Reads the value.
     #[doc(hidden)]
     fn from_raw(buf: &[u64; 4]) -> Self;
+    /// The value from the return of a direct call.
+    #[doc(hidden)]
+    fn from_direct(value: Self::Direct) -> Self;
 }
 
 /// The argument types of a typed view: a tuple of [`NativeType`]s, `()` to `(A, …, P)`.
@@ -231,6 +259,10 @@ pub trait Signature: sealed::SealedSignature + 'static {
     /// Checks each position against `layouts`; on mismatch, the position and Rust type name.
     #[doc(hidden)]
     fn check(layouts: &[MemoryLayout]) -> std::result::Result<(), (usize, &'static str)>;
+    /// Whether every argument travels as a scalar (no [`ByValue`]), so that a view can call
+    /// the function through a Rust `extern "C"` function type.
+    #[doc(hidden)]
+    const DIRECT: bool;
 }
 
 /// Values that can be passed for a [`Signature`]: a tuple whose elements each implement
@@ -245,6 +277,14 @@ pub trait IntoArgs<S: Signature>: sealed::SealedArgs<S> {
     /// [`byte_len`](IntoArg::byte_len); the borrows last for the call.
     #[doc(hidden)]
     fn with_slots<R>(self, f: impl FnOnce(&mut [u64], &[usize]) -> R) -> R;
+
+    /// Calls `code` as an `extern "C" fn(S…) -> Ret` with the arguments.
+    ///
+    /// # Safety
+    /// `S::DIRECT` must hold, and `code` must be a non-variadic C function whose parameters
+    /// and return are those types; its own requirements on the arguments must hold.
+    #[doc(hidden)]
+    unsafe fn call_direct<Ret: NativeType>(self, code: *const c_void) -> Ret::Direct;
 }
 
 macro_rules! signature {
@@ -254,6 +294,7 @@ macro_rules! signature {
 
         impl<$($S: NativeType),*> Signature for ($($S,)*) {
             const LEN: usize = $len;
+            const DIRECT: bool = true $(&& !$S::BY_VALUE)*;
             #[allow(unused_variables)]
             fn check(layouts: &[MemoryLayout]) -> std::result::Result<(), (usize, &'static str)> {
                 $(
@@ -272,6 +313,19 @@ macro_rules! signature {
                 let lens: [usize; $len] = [$(<$T as IntoArg<$S>>::byte_len(&self.$n)),*];
                 let mut slots: [u64; $len] = [$(self.$n.into_raw()),*];
                 f(&mut slots, &lens)
+            }
+
+            #[inline(always)]
+            unsafe fn call_direct<Ret: NativeType>(self, code: *const c_void) -> Ret::Direct {
+                // SAFETY: the caller vouches that `code` is a non-variadic C function of
+                // exactly these parameter and return types, all scalars or pointers (each
+                // `Direct` type is the Rust type with that C ABI); the register images are
+                // turned back into those types, so Rust extends and places them as C expects.
+                unsafe {
+                    let f: unsafe extern "C" fn($($S::Direct),*) -> Ret::Direct =
+                        std::mem::transmute(code);
+                    f($($S::to_direct(self.$n.into_raw())),*)
+                }
             }
         }
     };
@@ -479,6 +533,12 @@ impl<S: Signature, R: NativeReturn> TypedDowncall<'_, S, R> {
         let inner = &*self.inner;
         if inner.capture_errno {
             capture_needed(&inner.name);
+        }
+        if S::DIRECT && inner.direct {
+            // SAFETY: every argument is a scalar (S::DIRECT); the view checked S and R against
+            // the descriptor, which the caller vouches for, and the function is not variadic
+            // (`direct`). The rest is the caller's contract.
+            return R::from_direct(unsafe { args.call_direct::<R>(inner.code as *const c_void) });
         }
         if let Some(plan) = &inner.plan {
             // Scalar and void returns only (the typed view checked R against the descriptor).
