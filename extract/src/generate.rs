@@ -3,7 +3,9 @@
 use std::path::Path;
 
 use crate::clang::{ExtractError, Extraction, extract};
-use crate::emit::{EmitOptions, emit, format};
+use rayon::prelude::*;
+
+use crate::emit::{EmitOptions, emit, emit_range, format};
 use crate::options::Options;
 
 /// Generated bindings and what extraction reported.
@@ -22,25 +24,48 @@ impl Bindings {
     }
 }
 
+/// How many items one formatting run takes, at least (small units are one run).
+const ITEMS_PER_RUN: usize = 64;
+
 /// Extracts the headers of `options` and emits the bindings.
 pub fn generate(options: &Options) -> Result<Bindings, ExtractError> {
     let extraction = extract(options)?;
-    let crate_path = match &options.crate_path {
-        Some(p) => p
-            .parse()
-            .map_err(|e| ExtractError::Clang(format!("--crate-path `{p}`: {e}")))?,
-        None => EmitOptions::default().crate_path,
+    let crate_path = options.crate_path.as_deref().unwrap_or("::ffm");
+    let parse_crate_path = || -> Result<EmitOptions, ExtractError> {
+        Ok(EmitOptions {
+            crate_path: crate_path
+                .parse()
+                .map_err(|e| ExtractError::Clang(format!("--crate-path `{crate_path}`: {e}")))?,
+        })
     };
-    let tokens = emit(&extraction.unit, &EmitOptions { crate_path });
-    let tokens = match &options.module_name {
+    let unparsable =
+        |e: syn::Error| ExtractError::Clang(format!("emitted code does not parse: {e}"));
+    let unit = &extraction.unit;
+    let body = match &options.module_name {
         Some(m) => {
+            let tokens = emit(unit, &parse_crate_path()?);
             let m = crate::emit::ident(m);
-            quote::quote!(pub mod #m { #tokens })
+            format(quote::quote!(pub mod #m { #tokens })).map_err(unparsable)?
         }
-        None => tokens,
+        // Emitting and formatting take most of the time on big headers: the items are split
+        // into runs that are emitted and formatted on rayon's threads (token streams are not
+        // `Send`, so each run makes its own), then joined in order. A file's items format one
+        // after another, so the result is the same text as formatting them all at once.
+        None => {
+            let runs = (unit.items.len() / ITEMS_PER_RUN).max(1);
+            let bounds: Vec<std::ops::Range<usize>> = (0..runs)
+                .map(|r| r * unit.items.len() / runs..(r + 1) * unit.items.len() / runs)
+                .collect();
+            let parts = bounds
+                .into_par_iter()
+                .map(|range| {
+                    let tokens = emit_range(unit, range, &parse_crate_path()?);
+                    format(tokens).map_err(unparsable)
+                })
+                .collect::<Result<Vec<String>, ExtractError>>()?;
+            parts.concat()
+        }
     };
-    let body = format(tokens)
-        .map_err(|e| ExtractError::Clang(format!("emitted code does not parse: {e}")))?;
     let names: Vec<String> = options
         .headers
         .iter()

@@ -353,3 +353,32 @@ fn options_round_trip_through_the_command_line() {
     let parsed = Options::from_matches(&Options::command().try_get_matches_from(&args).unwrap());
     assert_eq!(parsed, options);
 }
+
+/// A unit big enough to be emitted and formatted in several runs on rayon's threads gives the
+/// same text as emitting and formatting it whole, with the items in the header's order.
+#[test]
+fn big_units_format_in_parallel_to_the_same_text() {
+    let dir = scratch("parallel");
+    let mut c = String::new();
+    for i in 0..300 {
+        c.push_str(&format!(
+            "/** Item {i}. */\nstruct s{i} {{ int a; double b; struct s{i} *next; }};\n\
+             int f{i}(struct s{i} *p, int (*cb)(int));\n#define C{i} {i}\n"
+        ));
+    }
+    let h = dir.join("big.h");
+    std::fs::write(&h, c).unwrap();
+    let bindings = Builder::new().header(&h).generate().unwrap();
+    assert!(bindings.extraction.unit.items.len() > 600);
+
+    let whole = ffm_extract::emit::format(ffm_extract::emit::emit(
+        &bindings.extraction.unit,
+        &ffm_extract::emit::EmitOptions::default(),
+    ))
+    .unwrap();
+    let body = bindings.code.split_once("\n\n").unwrap().1;
+    assert_eq!(body, whole);
+    let at = |s: &str| body.find(s).unwrap_or_else(|| panic!("{s} is emitted"));
+    assert!(at("pub struct s0 ") < at("pub struct s150 "));
+    assert!(at("pub struct s150 ") < at("pub struct s299 "));
+}

@@ -33,13 +33,27 @@ impl Default for EmitOptions {
 
 /// Emits the Rust items for `unit`.
 pub fn emit(unit: &Unit, options: &EmitOptions) -> TokenStream {
+    emit_range(unit, 0..unit.items.len(), options)
+}
+
+/// Emits the Rust items for `unit.items[range]` (names are resolved against the whole unit),
+/// so that parts of a unit can be emitted and formatted apart: concatenated in order, they
+/// are what [`emit`] makes.
+///
+/// # Panics
+/// If `range` is out of bounds.
+pub fn emit_range(
+    unit: &Unit,
+    range: std::ops::Range<usize>,
+    options: &EmitOptions,
+) -> TokenStream {
     let cx = names::Ctx {
         krate: &options.crate_path,
         in_child: false,
         unit,
     };
     let mut out = TokenStream::new();
-    for item in &unit.items {
+    for item in &unit.items[range] {
         out.extend(match &item.kind {
             ItemKind::Record(r) => record::emit(item, r, cx),
             ItemKind::Enum(e) => items::emit_enum(item, e, cx),
