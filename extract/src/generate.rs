@@ -5,7 +5,7 @@ use std::path::Path;
 use crate::clang::{ExtractError, Extraction, extract};
 use rayon::prelude::*;
 
-use crate::emit::{EmitOptions, emit, emit_range, format};
+use crate::emit::{EmitOptions, emit, emit_pieces, format, pieces};
 use crate::options::Options;
 
 /// Generated bindings and what extraction reported.
@@ -24,8 +24,8 @@ impl Bindings {
     }
 }
 
-/// How many items one formatting run takes, at least (small units are one run).
-const ITEMS_PER_RUN: usize = 64;
+/// How many pieces (items, or functions of an extern block) one formatting run takes.
+const PIECES_PER_RUN: usize = 32;
 
 /// Extracts the headers of `options` and emits the bindings.
 pub fn generate(options: &Options) -> Result<Bindings, ExtractError> {
@@ -47,19 +47,17 @@ pub fn generate(options: &Options) -> Result<Bindings, ExtractError> {
             let m = crate::emit::ident(m);
             format(quote::quote!(pub mod #m { #tokens })).map_err(unparsable)?
         }
-        // Emitting and formatting take most of the time on big headers: the items are split
-        // into runs that are emitted and formatted on rayon's threads (token streams are not
-        // `Send`, so each run makes its own), then joined in order. A file's items format one
-        // after another, so the result is the same text as formatting them all at once.
+        // Emitting and formatting take most of the time on big headers: the unit's pieces
+        // (items, and the functions of extern blocks one by one) are split into runs that are
+        // emitted and formatted on rayon's threads (token streams are not `Send`, so each run
+        // makes its own), then joined in order. A file's items format one after another, so
+        // the result is the same text as formatting them all at once.
         None => {
-            let runs = (unit.items.len() / ITEMS_PER_RUN).max(1);
-            let bounds: Vec<std::ops::Range<usize>> = (0..runs)
-                .map(|r| r * unit.items.len() / runs..(r + 1) * unit.items.len() / runs)
-                .collect();
-            let parts = bounds
-                .into_par_iter()
-                .map(|range| {
-                    let tokens = emit_range(unit, range, &parse_crate_path()?);
+            let pieces = pieces(unit);
+            let parts = pieces
+                .par_chunks(PIECES_PER_RUN)
+                .map(|run| {
+                    let tokens = emit_pieces(unit, run, &parse_crate_path()?);
                     format(tokens).map_err(unparsable)
                 })
                 .collect::<Result<Vec<String>, ExtractError>>()?;

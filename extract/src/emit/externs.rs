@@ -8,6 +8,19 @@ use super::names::{Ctx, docs, fn_pointer_type, ident, layout, return_type, rust_
 use crate::ir::{Binding, ExternBlock, Function, Global, Item, LibraryRef, Type};
 
 pub(crate) fn emit(item: &Item, block: &ExternBlock, cx: Ctx<'_>) -> TokenStream {
+    let mut out = head(item, block, cx);
+    for f in &block.functions {
+        out.extend(function(f, &item.name, &block.binding, cx));
+    }
+    for g in &block.globals {
+        out.extend(global(g, &item.name, &block.binding, cx));
+    }
+    out
+}
+
+/// What an extern block emits before its functions: the library handle, or the `#[link]`
+/// block.
+pub(crate) fn head(item: &Item, block: &ExternBlock, cx: Ctx<'_>) -> TokenStream {
     let k = cx.krate;
     let handle = ident(&item.name);
     let doc = docs(&item.docs);
@@ -85,12 +98,6 @@ pub(crate) fn emit(item: &Item, block: &ExternBlock, cx: Ctx<'_>) -> TokenStream
             });
         }
     }
-    for f in &block.functions {
-        out.extend(function(f, &item.name, &block.binding, cx));
-    }
-    for g in &block.globals {
-        out.extend(global(g, &item.name, &block.binding, cx));
-    }
     out
 }
 
@@ -103,7 +110,7 @@ fn is_pointer(ty: &Type) -> bool {
     matches!(ty, Type::Pointer { .. })
 }
 
-fn function(f: &Function, handle: &str, binding: &Binding, cx: Ctx<'_>) -> TokenStream {
+pub(crate) fn function(f: &Function, handle: &str, binding: &Binding, cx: Ctx<'_>) -> TokenStream {
     let k = cx.krate;
     let name = ident(&f.name);
     let symbol = &f.symbol;
@@ -243,7 +250,7 @@ fn function(f: &Function, handle: &str, binding: &Binding, cx: Ctx<'_>) -> Token
     }
 }
 
-fn global(g: &Global, handle: &str, binding: &Binding, cx: Ctx<'_>) -> TokenStream {
+pub(crate) fn global(g: &Global, handle: &str, binding: &Binding, cx: Ctx<'_>) -> TokenStream {
     let k = cx.krate;
     let name = ident(&g.name);
     let symbol = &g.symbol;
