@@ -122,6 +122,11 @@ pub mod prelude {
     };
 }
 
+/// The README's Rust examples, compiled and run as doctests so they stay true.
+#[cfg(all(doctest, feature = "macros"))]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;
+
 #[doc(hidden)]
 #[path = "private.rs"]
 pub mod __private;
