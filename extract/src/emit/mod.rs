@@ -14,7 +14,7 @@ use quote::quote;
 
 pub use names::{ident, is_keyword};
 
-use crate::ir::{ItemKind, Unit};
+use crate::ir::{Item, ItemKind, Unit};
 
 /// Options for [`emit`].
 #[derive(Clone, Debug)]
@@ -40,17 +40,22 @@ pub fn emit(unit: &Unit, options: &EmitOptions) -> TokenStream {
     };
     let mut out = TokenStream::new();
     for item in &unit.items {
-        out.extend(match &item.kind {
-            ItemKind::Record(r) => record::emit(item, r, cx),
-            ItemKind::Enum(e) => items::emit_enum(item, e, cx),
-            ItemKind::Typedef(t) => items::emit_typedef(item, t, cx),
-            ItemKind::FnPointer(sig) => items::emit_fn_pointer(item, sig, cx),
-            ItemKind::Constant(c) => items::emit_constant(item, c, cx),
-            ItemKind::Extern(block) => externs::emit(item, block, cx),
-            ItemKind::Opaque(o) => items::emit_opaque(item, o, cx),
-        });
+        out.extend(emit_item(item, cx));
     }
     out
+}
+
+/// Emits one item, whole.
+fn emit_item(item: &Item, cx: names::Ctx<'_>) -> TokenStream {
+    match &item.kind {
+        ItemKind::Record(r) => record::emit(item, r, cx),
+        ItemKind::Enum(e) => items::emit_enum(item, e, cx),
+        ItemKind::Typedef(t) => items::emit_typedef(item, t, cx),
+        ItemKind::FnPointer(sig) => items::emit_fn_pointer(item, sig, cx),
+        ItemKind::Constant(c) => items::emit_constant(item, c, cx),
+        ItemKind::Extern(block) => externs::emit(item, block, cx),
+        ItemKind::Opaque(o) => items::emit_opaque(item, o, cx),
+    }
 }
 
 /// A part of a unit's output: an item, or a part of an extern block (which can hold hundreds
@@ -101,18 +106,7 @@ pub fn emit_pieces(unit: &Unit, pieces: &[Piece], options: &EmitOptions) -> Toke
     let mut out = TokenStream::new();
     for piece in pieces {
         out.extend(match *piece {
-            Piece::Item(i) => {
-                let item = &unit.items[i];
-                match &item.kind {
-                    ItemKind::Record(r) => record::emit(item, r, cx),
-                    ItemKind::Enum(e) => items::emit_enum(item, e, cx),
-                    ItemKind::Typedef(t) => items::emit_typedef(item, t, cx),
-                    ItemKind::FnPointer(sig) => items::emit_fn_pointer(item, sig, cx),
-                    ItemKind::Constant(c) => items::emit_constant(item, c, cx),
-                    ItemKind::Extern(block) => externs::emit(item, block, cx),
-                    ItemKind::Opaque(o) => items::emit_opaque(item, o, cx),
-                }
-            }
+            Piece::Item(i) => emit_item(&unit.items[i], cx),
             Piece::ExternHead(i) => externs::head(&unit.items[i], block(i), cx),
             Piece::Function(i, j) => {
                 let b = block(i);
