@@ -316,3 +316,57 @@ mod lowering {
         );
     }
 }
+
+/// Macro ≡ extract: each `tests/equivalent/<name>.h`, extracted with libclang, and the
+/// `#[foreign]` module of `tests/equivalent/<name>.rs` give equal IR and identical tokens.
+mod equivalence {
+    use std::fs;
+    use std::path::PathBuf;
+
+    use ffm_extract::emit::{EmitOptions, emit, format};
+
+    use super::unit_of;
+
+    fn pairs() -> Vec<(PathBuf, PathBuf)> {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/equivalent");
+        let mut headers: Vec<PathBuf> = fs::read_dir(&dir)
+            .expect("tests/equivalent exists")
+            .map(|e| e.expect("a directory entry").path())
+            .filter(|p| p.extension().is_some_and(|e| e == "h"))
+            .collect();
+        headers.sort();
+        headers
+            .into_iter()
+            .map(|h| {
+                let rs = h.with_extension("rs");
+                assert!(rs.exists(), "{} has no Rust twin", h.display());
+                (h, rs)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn headers_and_foreign_modules_give_equal_ir_and_identical_tokens() {
+        let pairs = pairs();
+        let count = pairs.len();
+        for (header, rust) in pairs {
+            let name = header.file_stem().unwrap().to_string_lossy().into_owned();
+            let options = ffm_extract::Builder::new()
+                .header(&header)
+                .options()
+                .clone();
+            let extracted = ffm_extract::extract(&options)
+                .unwrap_or_else(|e| panic!("{name}.h: {e}"))
+                .unit;
+            let lowered = unit_of(&fs::read_to_string(&rust).expect("the twin reads"));
+            assert_eq!(extracted, lowered, "{name}: the IR differs");
+            let tokens = |unit| {
+                format(emit(unit, &EmitOptions::default())).expect("the emitted code parses")
+            };
+            let (a, b) = (tokens(&extracted), tokens(&lowered));
+            assert!(!a.is_empty(), "{name}: nothing emitted");
+            assert_eq!(a, b, "{name}: the tokens differ");
+        }
+        assert!(count >= 5, "at least five pairs, found {count}");
+    }
+}

@@ -438,7 +438,25 @@ impl Translator {
                         }),
                     );
                 }
-                Ok(sig) => self.push_item(c, name, ItemKind::FnPointer(sig)),
+                Ok(mut sig) => {
+                    // The parameter names written in the typedef (`int (*cmp)(const void *a,
+                    // const void *b)`) are its `ParmDecl` children, when there is one per
+                    // parameter.
+                    let names: Vec<String> = c
+                        .children()
+                        .iter()
+                        .filter(|p| p.kind() == CXCursor_ParmDecl)
+                        .map(|p| p.spelling())
+                        .collect();
+                    if names.len() == sig.params.len() {
+                        for (p, n) in sig.params.iter_mut().zip(names) {
+                            if !n.is_empty() {
+                                p.name = n;
+                            }
+                        }
+                    }
+                    self.push_item(c, name, ItemKind::FnPointer(sig))
+                }
                 Err(why) => self.skip(c, format!("callback type `{name}`: {why}")),
             }
             return;
