@@ -1,6 +1,8 @@
 //! Linker benchmarks: each row measures, in the same run, the direct call through the same
 //! `dlsym` pointer, raw libffi (a prepared CIF, arguments by pointer), and ffm's dynamic
-//! (`Value`) and typed paths. The callees are the project's `benchlib.c` (built `-O2`).
+//! (`Value`) and typed paths. The callees are the project's `benchlib.c` (built `-O2`). The
+//! typed row comes right after the direct one, so that the two closest numbers are measured
+//! closest in time (a shared machine drifts over seconds).
 
 use std::ffi::c_void;
 use std::hint::black_box;
@@ -98,14 +100,18 @@ fn downcalls(c: &mut Criterion) {
         let typed = h.typed::<(), ()>().unwrap();
         let mut g = c.benchmark_group("noop");
         g.bench_function("direct", |b| b.iter(|| black_box(direct)()));
-        // SAFETY: the CIF matches bl_noop.
+        g.bench_function("ffm_typed", |b| {
+            b.iter(|| {
+                // SAFETY: bl_noop has no preconditions.
+                unsafe { bl::bl_noop() }
+            })
+        });
         g.bench_function("raw_libffi", |b| {
             b.iter(|| {
-                // SAFETY: the descriptor (or CIF) matches the benchmark function.
+                // SAFETY: the CIF matches bl_noop.
                 unsafe { cif.call::<()>(CodePtr(p as *mut _), &[]) }
             })
         });
-        // SAFETY: the descriptor matches.
         g.bench_function("ffm_dynamic", |b| {
             b.iter(|| {
                 {
@@ -115,17 +121,10 @@ fn downcalls(c: &mut Criterion) {
                 .unwrap()
             })
         });
-        // SAFETY: the descriptor matches.
         g.bench_function("ffm_typed_view", |b| {
             b.iter(|| {
                 // SAFETY: the descriptor (or CIF) matches the benchmark function.
                 unsafe { typed.call(()) }
-            })
-        });
-        g.bench_function("ffm_typed", |b| {
-            b.iter(|| {
-                // SAFETY: bl_noop has no preconditions.
-                unsafe { bl::bl_noop() }
             })
         });
         g.finish();
@@ -146,6 +145,12 @@ fn downcalls(c: &mut Criterion) {
         g.bench_function("direct", |b| {
             b.iter(|| black_box(direct)(black_box(1), black_box(2)))
         });
+        g.bench_function("ffm_typed", |b| {
+            b.iter(|| {
+                // SAFETY: bl_add has no preconditions.
+                unsafe { bl::bl_add(black_box(1), black_box(2)) }
+            })
+        });
         g.bench_function("raw_libffi", |b| {
             b.iter(|| {
                 let (x, y) = (black_box(1i32), black_box(2i32));
@@ -164,12 +169,6 @@ fn downcalls(c: &mut Criterion) {
             b.iter(|| {
                 // SAFETY: the descriptor (or CIF) matches the benchmark function.
                 unsafe { typed.call((black_box(1), black_box(2))) }
-            })
-        });
-        g.bench_function("ffm_typed", |b| {
-            b.iter(|| {
-                // SAFETY: bl_add has no preconditions.
-                unsafe { bl::bl_add(black_box(1), black_box(2)) }
             })
         });
         g.finish();
@@ -215,6 +214,12 @@ fn downcalls(c: &mut Criterion) {
         g.bench_function("direct", |b| {
             b.iter(|| black_box(direct)(black_box(1), 2, 3.0, 4.0, black_box(tp), 6))
         });
+        g.bench_function("ffm_typed", |b| {
+            b.iter(|| {
+                // SAFETY: `text` is a C string, which is all bl_mix6 reads.
+                unsafe { bl::bl_mix6(black_box(1), 2, 3.0, 4.0, black_box(tp), 6) }
+            })
+        });
         g.bench_function("raw_libffi", |b| {
             b.iter(|| {
                 let (a, bb, cc, d, e, f) =
@@ -250,12 +255,6 @@ fn downcalls(c: &mut Criterion) {
                 unsafe { typed.call((black_box(1), 2i64, 3.0, 4.0f32, &*text, 6i64)) }
             })
         });
-        g.bench_function("ffm_typed", |b| {
-            b.iter(|| {
-                // SAFETY: `text` is a C string, which is all bl_mix6 reads.
-                unsafe { bl::bl_mix6(black_box(1), 2, 3.0, 4.0, black_box(tp), 6) }
-            })
-        });
         g.finish();
     }
 
@@ -278,6 +277,14 @@ fn downcalls(c: &mut Criterion) {
         let mut g = c.benchmark_group("struct8");
         g.bench_function("direct", |b| {
             b.iter(|| black_box(direct)(black_box(pa), pb))
+        });
+        // The same arguments as the direct row: captured values, the first through black_box.
+        let (tp, tq) = (bl::bl_point { x: 1, y: 2 }, bl::bl_point { x: 3, y: 4 });
+        g.bench_function("ffm_typed", |b| {
+            b.iter(|| {
+                // SAFETY: bl_point_add has no preconditions.
+                unsafe { bl::bl_point_add(black_box(tp), tq) }
+            })
         });
         g.bench_function("raw_libffi", |b| {
             b.iter(|| {
@@ -309,14 +316,6 @@ fn downcalls(c: &mut Criterion) {
                 black_box(r.unwrap().get(I32, 0))
             })
         });
-        // The same arguments as the direct row: captured values, the first through black_box.
-        let (tp, tq) = (bl::bl_point { x: 1, y: 2 }, bl::bl_point { x: 3, y: 4 });
-        g.bench_function("ffm_typed", |b| {
-            b.iter(|| {
-                // SAFETY: bl_point_add has no preconditions.
-                unsafe { bl::bl_point_add(black_box(tp), tq) }
-            })
-        });
         g.finish();
     }
 
@@ -342,6 +341,19 @@ fn downcalls(c: &mut Criterion) {
         let mut g = c.benchmark_group("struct32");
         g.bench_function("direct", |b| {
             b.iter(|| black_box(direct)(black_box(big), 2.0))
+        });
+        // The same argument as the direct row: a captured value, copied through black_box.
+        let big_typed = bl::bl_big {
+            a: 1.0,
+            b: 2.0,
+            c: 3.0,
+            d: 4.0,
+        };
+        g.bench_function("ffm_typed", |b| {
+            b.iter(|| {
+                // SAFETY: bl_big_scale has no preconditions.
+                unsafe { bl::bl_big_scale(black_box(big_typed), 2.0) }
+            })
         });
         g.bench_function("raw_libffi", |b| {
             b.iter(|| {
@@ -371,19 +383,6 @@ fn downcalls(c: &mut Criterion) {
                 // SAFETY: the descriptor matches.
                 let r = unsafe { typed.call_in(&mut scratch2, (black_box(&*v), 2.0)) };
                 black_box(r.unwrap().get(F64, 0))
-            })
-        });
-        // The same argument as the direct row: a captured value, copied through black_box.
-        let big_typed = bl::bl_big {
-            a: 1.0,
-            b: 2.0,
-            c: 3.0,
-            d: 4.0,
-        };
-        g.bench_function("ffm_typed", |b| {
-            b.iter(|| {
-                // SAFETY: bl_big_scale has no preconditions.
-                unsafe { bl::bl_big_scale(black_box(big_typed), 2.0) }
             })
         });
         g.finish();
