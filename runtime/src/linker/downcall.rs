@@ -84,6 +84,35 @@ fn store_registers(seg: &mut Segment, out: [u64; 2]) {
     }
 }
 
+/// Places `args` into `frame` as `plan` says (and `ret_memory`, the destination of a struct
+/// returned in memory, into the first integer register). `false`, with the frame half
+/// filled and not to be called with, when the count differs or an argument is not of its
+/// planned kind, or a struct not of its size.
+#[inline(always)]
+fn place(plan: &Plan, frame: &mut Frame, args: &[Value<'_>], ret_memory: *mut u8) -> bool {
+    if args.len() != plan.args.len() {
+        return false;
+    }
+    frame.reset(plan.words);
+    if let RetPlan::Memory { .. } = plan.ret {
+        // Exposed: the callee writes the struct through it.
+        frame.set(0, ret_memory.expose_provenance() as u64);
+    }
+    for (v, p) in args.iter().zip(plan.args.iter()) {
+        match (p, v.lower()) {
+            (ArgPlan::Scalar { kind, slot }, Some((k, bits))) if k == *kind => {
+                frame.set(*slot, bits)
+            }
+            (ArgPlan::Struct { size, slots }, None) => match v {
+                Value::Struct(s) if s.len() == *size => frame.set_struct(s.as_bytes(), slots),
+                _ => return false,
+            },
+            _ => return false,
+        }
+    }
+    true
+}
+
 impl Prepared {
     fn new(
         address: Address,
@@ -173,26 +202,14 @@ impl Prepared {
         ret_struct: Option<&mut Segment>,
         state: Option<&mut Segment>,
     ) -> Value<'static> {
-        let mut frame = Frame::uninit();
-        frame.reset(plan.words);
         let mut ret_struct = ret_struct;
-        if let RetPlan::Memory { .. } = plan.ret {
-            // Exposed: the callee writes the struct through it.
-            let at = ret_struct
-                .as_deref_mut()
-                .map_or(0, |seg| seg.as_mut_ptr().expose_provenance() as u64);
-            frame.set(0, at);
-        }
-        for (v, p) in args.iter().zip(plan.args.iter()) {
-            match p {
-                ArgPlan::Scalar { slot, .. } => {
-                    frame.set(*slot, v.lower().map_or(0, |(_, bits)| bits))
-                }
-                ArgPlan::Struct { slots, .. } => {
-                    let bytes = v.as_struct().map_or(&[][..], |s| s.as_bytes());
-                    frame.set_struct(bytes, slots);
-                }
-            }
+        let ret_memory = match (plan.ret, ret_struct.as_deref_mut()) {
+            (RetPlan::Memory { .. }, Some(seg)) => seg.as_mut_ptr(),
+            _ => std::ptr::null_mut(),
+        };
+        let mut frame = Frame::uninit();
+        if !place(plan, &mut frame, args, ret_memory) {
+            unreachable!("the arguments were checked against the descriptor");
         }
         // SAFETY: forwarded.
         let out = unsafe { self.raw_fast(plan, &frame, state) };
@@ -416,26 +433,9 @@ impl<'lib> Downcall<'lib> {
         args: &[Value<'_>],
         ret_memory: *mut u8,
     ) -> Option<[u64; 2]> {
-        if args.len() != plan.args.len() {
-            return None;
-        }
         let mut frame = Frame::uninit();
-        frame.reset(plan.words);
-        if let RetPlan::Memory { .. } = plan.ret {
-            // Exposed: the callee writes the struct through it.
-            frame.set(0, ret_memory.expose_provenance() as u64);
-        }
-        for (v, p) in args.iter().zip(plan.args.iter()) {
-            match (p, v.lower()) {
-                (ArgPlan::Scalar { kind, slot }, Some((k, bits))) if k == *kind => {
-                    frame.set(*slot, bits)
-                }
-                (ArgPlan::Struct { size, slots }, None) => match v {
-                    Value::Struct(s) if s.len() == *size => frame.set_struct(s.as_bytes(), slots),
-                    _ => return None,
-                },
-                _ => return None,
-            }
+        if !place(plan, &mut frame, args, ret_memory) {
+            return None;
         }
         // SAFETY: every argument matched its planned kind and size; the rest is the caller's
         // contract.
