@@ -2,7 +2,9 @@
 //! `dlsym` pointer, raw libffi (a prepared CIF, arguments by pointer), and ffm's dynamic
 //! (`Value`) and typed paths. The callees are the project's `benchlib.c` (built `-O2`). The
 //! typed row comes right after the direct one, so that the two closest numbers are measured
-//! closest in time (a shared machine drifts over seconds).
+//! closest in time (a shared machine drifts over seconds), and the two take their inputs the
+//! same way: one `black_box` of the arguments per call (and the direct row one of its
+//! function pointer, which the typed path loads from its slot instead).
 
 use std::ffi::c_void;
 use std::hint::black_box;
@@ -143,12 +145,17 @@ fn downcalls(c: &mut Criterion) {
         let typed = h.typed::<(i32, i32), i32>().unwrap();
         let mut g = c.benchmark_group("add");
         g.bench_function("direct", |b| {
-            b.iter(|| black_box(direct)(black_box(1), black_box(2)))
+            b.iter(|| {
+                let f = black_box(direct);
+                let (x, y) = black_box((1, 2));
+                f(x, y)
+            })
         });
         g.bench_function("ffm_typed", |b| {
             b.iter(|| {
+                let (x, y) = black_box((1, 2));
                 // SAFETY: bl_add has no preconditions.
-                unsafe { bl::bl_add(black_box(1), black_box(2)) }
+                unsafe { bl::bl_add(x, y) }
             })
         });
         g.bench_function("raw_libffi", |b| {
@@ -212,12 +219,17 @@ fn downcalls(c: &mut Criterion) {
         let tp = text.as_ptr();
         let mut g = c.benchmark_group("mix6");
         g.bench_function("direct", |b| {
-            b.iter(|| black_box(direct)(black_box(1), 2, 3.0, 4.0, black_box(tp), 6))
+            b.iter(|| {
+                let f = black_box(direct);
+                let (a, e) = black_box((1, tp));
+                f(a, 2, 3.0, 4.0, e, 6)
+            })
         });
         g.bench_function("ffm_typed", |b| {
             b.iter(|| {
+                let (a, e) = black_box((1, tp));
                 // SAFETY: `text` is a C string, which is all bl_mix6 reads.
-                unsafe { bl::bl_mix6(black_box(1), 2, 3.0, 4.0, black_box(tp), 6) }
+                unsafe { bl::bl_mix6(a, 2, 3.0, 4.0, e, 6) }
             })
         });
         g.bench_function("raw_libffi", |b| {
@@ -276,14 +288,19 @@ fn downcalls(c: &mut Criterion) {
         let mut scratch_buf = [0u64; 4];
         let mut g = c.benchmark_group("struct8");
         g.bench_function("direct", |b| {
-            b.iter(|| black_box(direct)(black_box(pa), pb))
+            b.iter(|| {
+                let f = black_box(direct);
+                let (p, q) = black_box((pa, pb));
+                f(p, q)
+            })
         });
-        // The same arguments as the direct row: captured values, the first through black_box.
+        // The same arguments as the direct row: captured values, through black_box.
         let (tp, tq) = (bl::bl_point { x: 1, y: 2 }, bl::bl_point { x: 3, y: 4 });
         g.bench_function("ffm_typed", |b| {
             b.iter(|| {
+                let (p, q) = black_box((tp, tq));
                 // SAFETY: bl_point_add has no preconditions.
-                unsafe { bl::bl_point_add(black_box(tp), tq) }
+                unsafe { bl::bl_point_add(p, q) }
             })
         });
         g.bench_function("raw_libffi", |b| {
@@ -340,7 +357,11 @@ fn downcalls(c: &mut Criterion) {
         };
         let mut g = c.benchmark_group("struct32");
         g.bench_function("direct", |b| {
-            b.iter(|| black_box(direct)(black_box(big), 2.0))
+            b.iter(|| {
+                let f = black_box(direct);
+                let v = black_box(big);
+                f(v, 2.0)
+            })
         });
         // The same argument as the direct row: a captured value, copied through black_box.
         let big_typed = bl::bl_big {
@@ -351,8 +372,9 @@ fn downcalls(c: &mut Criterion) {
         };
         g.bench_function("ffm_typed", |b| {
             b.iter(|| {
+                let v = black_box(big_typed);
                 // SAFETY: bl_big_scale has no preconditions.
-                unsafe { bl::bl_big_scale(black_box(big_typed), 2.0) }
+                unsafe { bl::bl_big_scale(v, 2.0) }
             })
         });
         g.bench_function("raw_libffi", |b| {
