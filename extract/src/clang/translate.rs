@@ -145,6 +145,25 @@ impl Translator {
         }
     }
 
+    /// The documentation of a declaration: its comment, one entry per line.
+    fn docs(c: &Cursor) -> Vec<String> {
+        c.raw_comment()
+            .map(|t| comment_to_docs(&t))
+            .unwrap_or_default()
+    }
+
+    /// The symbol a function or global links against: its mangled name without the leading
+    /// `\u{1}` of an asm label, or its name.
+    fn symbol(c: &Cursor, name: &str) -> String {
+        let mangled = c.mangling();
+        let symbol = mangled.strip_prefix('\u{1}').unwrap_or(&mangled);
+        if symbol.is_empty() {
+            name.to_owned()
+        } else {
+            symbol.to_owned()
+        }
+    }
+
     fn warn(&mut self, c: &Cursor, what: String) {
         let o = Self::origin(c);
         self.warnings.push(format!("{o}: {what}"));
@@ -154,10 +173,7 @@ impl Translator {
         if !self.names.insert(name.clone()) {
             return;
         }
-        let docs = c
-            .raw_comment()
-            .map(|t| comment_to_docs(&t))
-            .unwrap_or_default();
+        let docs = Self::docs(c);
         let item = Item {
             name,
             origin: Self::origin(c),
@@ -330,10 +346,7 @@ impl Translator {
             .map(|k| Variant {
                 name: k.spelling(),
                 value: k.enum_value(),
-                docs: k
-                    .raw_comment()
-                    .map(|t| comment_to_docs(&t))
-                    .unwrap_or_default(),
+                docs: Self::docs(k),
             })
             .collect();
         let spelled = c.spelling();
@@ -512,21 +525,11 @@ impl Translator {
                 }
             })
             .collect();
-        let mut symbol = c.mangling();
-        if let Some(stripped) = symbol.strip_prefix('\u{1}') {
-            symbol = stripped.to_owned();
-        }
-        if symbol.is_empty() {
-            symbol = name.clone();
-        }
         let f = Function {
+            symbol: Self::symbol(c, &name),
             name,
-            symbol,
             origin: Self::origin(c),
-            docs: c
-                .raw_comment()
-                .map(|t| comment_to_docs(&t))
-                .unwrap_or_default(),
+            docs: Self::docs(c),
             sig: Signature {
                 params,
                 ret: sig.ret,
@@ -549,21 +552,11 @@ impl Translator {
         let ty = c.ty();
         match self.ty(&ty, c) {
             Ok(t) => {
-                let mut symbol = c.mangling();
-                if let Some(stripped) = symbol.strip_prefix('\u{1}') {
-                    symbol = stripped.to_owned();
-                }
-                if symbol.is_empty() {
-                    symbol = name.clone();
-                }
                 let g = Global {
+                    symbol: Self::symbol(c, &name),
                     name,
-                    symbol,
                     origin: Self::origin(c),
-                    docs: c
-                        .raw_comment()
-                        .map(|t| comment_to_docs(&t))
-                        .unwrap_or_default(),
+                    docs: Self::docs(c),
                     ty: t,
                     constant: ty.is_const(),
                 };
