@@ -287,6 +287,12 @@ fn unsafe_static(address: Address) -> crate::linker::Symbol<'static> {
 }
 
 /// A function pointer resolved on first use, then read with one atomic load.
+///
+/// A slot made with [`resolving`](Self::resolving) is never null: it starts out holding a
+/// resolver of the function's own type, which [`bind`](Self::bind)s the symbol and forwards
+/// the call, so a wrapper just loads it and calls. A slot made with [`new`](Self::new)
+/// starts null and is read with [`get`](Self::get) (C-variadic functions, which Rust cannot
+/// define a resolver for).
 #[derive(Debug)]
 pub struct FnSlot(AtomicPtr<c_void>);
 
@@ -297,9 +303,23 @@ impl Default for FnSlot {
 }
 
 impl FnSlot {
-    /// An unresolved slot.
+    /// An unresolved slot, read with [`get`](Self::get).
     pub const fn new() -> Self {
         FnSlot(AtomicPtr::new(std::ptr::null_mut()))
+    }
+
+    /// A slot that holds `resolver` until it is bound, read with [`load`](Self::load).
+    /// `resolver` must have the bound function's signature.
+    pub const fn resolving(resolver: *const c_void) -> Self {
+        FnSlot(AtomicPtr::new(resolver.cast_mut()))
+    }
+
+    /// The function (or, before the first call, the resolver) to call.
+    #[inline(always)]
+    pub fn load(&self) -> *const c_void {
+        // Acquire: pairs with the Release in `bind`, so that what loading the library wrote
+        // is visible before its code runs.
+        self.0.load(Ordering::Acquire)
     }
 
     /// The function's address, resolving it in `library` on first use.
@@ -312,12 +332,17 @@ impl FnSlot {
         if !p.is_null() {
             return p;
         }
-        self.resolve(library, symbol)
+        self.bind(library, symbol)
     }
 
+    /// Resolves `symbol` in `library`, stores it in the slot and returns it. Threads that race
+    /// here store the same address.
+    ///
+    /// # Panics
+    /// If the library or the symbol cannot be found; the message names both.
     #[cold]
     #[inline(never)]
-    fn resolve(&self, library: &ForeignLibrary, symbol: &str) -> *const c_void {
+    pub fn bind(&self, library: &ForeignLibrary, symbol: &str) -> *const c_void {
         match library.resolve(symbol) {
             Ok(a) => {
                 self.0.store(a.as_mut_ptr(), Ordering::Release);

@@ -4,7 +4,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::names::{Ctx, docs, fn_pointer_type, ident, layout, return_type, rust_type};
+use super::names::{Ctx, docs, fn_pointer_type_abi, ident, layout, return_type, rust_type};
 use crate::ir::{Binding, ExternBlock, Function, Global, Item, LibraryRef, Type};
 
 pub(crate) fn emit(item: &Item, block: &ExternBlock, cx: Ctx<'_>) -> TokenStream {
@@ -157,19 +157,7 @@ pub(crate) fn function(f: &Function, handle: &str, binding: &Binding, cx: Ctx<'_
     let fixed_types: Vec<TokenStream> = fixed.iter().map(|p| rust_type(&p.ty, cx)).collect();
     let ret = return_type(&f.sig.ret, cx);
     let ret_value = super::names::return_value_type(&f.sig.ret, cx);
-    let fn_type = fn_pointer_type(&f.sig, cx);
     let unsafety = (!f.safe).then(|| quote!(unsafe));
-
-    let address_expr = match binding {
-        Binding::Runtime(_) => quote!({
-            static __FFM_SLOT: #k::__private::FnSlot = #k::__private::FnSlot::new();
-            __FFM_SLOT.get(&#handle, #symbol)
-        }),
-        Binding::Link(_) => {
-            let link = link_ident(&f.name);
-            quote!((#link as *const ::core::ffi::c_void))
-        }
-    };
 
     // The variadic tuple's parameter: `args`, unless a C parameter has that name.
     let mut var_name = String::from("args");
@@ -177,29 +165,67 @@ pub(crate) fn function(f: &Function, handle: &str, binding: &Binding, cx: Ctx<'_
         var_name.push('_');
     }
     let var_name = ident(&var_name);
-    let (generics, var_param, call) = if f.sig.variadic {
-        (
-            quote!(<__FfmVarArgs: #k::__private::VarArgs<(#(#fixed_types,)*)>>),
-            quote!(, #var_name: __FfmVarArgs),
+    let call = match (binding, f.sig.variadic) {
+        (_, true) => {
+            let address = match binding {
+                Binding::Runtime(_) => quote!({
+                    static __FFM_SLOT: #k::__private::FnSlot = #k::__private::FnSlot::new();
+                    __FFM_SLOT.get(&#handle, #symbol)
+                }),
+                Binding::Link(_) => {
+                    let link = link_ident(&f.name);
+                    quote!((#link as *const ::core::ffi::c_void))
+                }
+            };
             quote! {
-                let __ffm_fn = #address_expr;
+                let __ffm_fn = #address;
                 // SAFETY: the symbol is the C-variadic function this binding declares, with
                 // these fixed parameters; the rest of the contract is the caller's.
                 unsafe { #k::__private::VarArgs::call::<#ret_value>(#var_name, __ffm_fn, (#(#lowered,)*)) }
-            },
-        )
-    } else {
-        (
-            quote!(),
-            quote!(),
+            }
+        }
+        // The slot starts out holding a resolver of the function's own type, which binds the
+        // symbol, stores it in the slot and forwards the call: the wrapper is one load and
+        // one indirect call, like a call through a function pointer. `C-unwind`, so that the
+        // resolver's panic for a missing symbol reaches the caller; a C function called
+        // through that type behaves as through `extern "C"`.
+        (Binding::Runtime(_), false) => {
+            let unwind_type = fn_pointer_type_abi(&f.sig, "C-unwind", cx);
+            let forwarded: Vec<_> = (0..fixed.len())
+                .map(|i| format_ident!("__ffm_{}", i))
+                .collect();
             quote! {
-                // SAFETY: the symbol is the C function this binding declares, so it has this
-                // signature.
-                let __ffm_fn: #fn_type = unsafe { ::core::mem::transmute(#address_expr) };
+                unsafe extern "C-unwind" fn __ffm_resolve(#(#forwarded: #fixed_types),*) #ret {
+                    let __ffm_fn: #unwind_type =
+                        // SAFETY: the slot now holds the C function this binding declares.
+                        unsafe { ::core::mem::transmute(__FFM_SLOT.bind(&#handle, #symbol)) };
+                    // SAFETY: forwarded from the wrapper, whose caller upholds the contract.
+                    unsafe { __ffm_fn(#(#forwarded),*) }
+                }
+                static __FFM_SLOT: #k::__private::FnSlot =
+                    #k::__private::FnSlot::resolving(__ffm_resolve as #unwind_type as *const ::core::ffi::c_void);
+                // SAFETY: the slot holds either the resolver above or the C function this
+                // binding declares: both have this signature.
+                let __ffm_fn: #unwind_type = unsafe { ::core::mem::transmute(__FFM_SLOT.load()) };
                 // SAFETY: the caller upholds the C function's contract.
                 unsafe { __ffm_fn(#(#lowered),*) }
-            },
+            }
+        }
+        (Binding::Link(_), false) => {
+            let link = link_ident(&f.name);
+            quote! {
+                // SAFETY: the caller upholds the C function's contract.
+                unsafe { #link(#(#lowered),*) }
+            }
+        }
+    };
+    let (generics, var_param) = if f.sig.variadic {
+        (
+            quote!(<__FfmVarArgs: #k::__private::VarArgs<(#(#fixed_types,)*)>>),
+            quote!(, #var_name: __FfmVarArgs),
         )
+    } else {
+        (quote!(), quote!())
     };
 
     let layouts: Vec<TokenStream> = fixed.iter().map(|p| layout(&p.ty, cx.child())).collect();

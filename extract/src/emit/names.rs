@@ -103,10 +103,15 @@ pub fn rust_type(ty: &Type, cx: Ctx<'_>) -> TokenStream {
 
 /// `unsafe extern "C" fn(A, B, ...) -> R`.
 pub fn fn_pointer_type(sig: &Signature, cx: Ctx<'_>) -> TokenStream {
+    fn_pointer_type_abi(sig, "C", cx)
+}
+
+/// [`fn_pointer_type`] with another ABI string (`"C-unwind"`).
+pub fn fn_pointer_type_abi(sig: &Signature, abi: &str, cx: Ctx<'_>) -> TokenStream {
     let params = sig.params.iter().map(|p| rust_type(&p.ty, cx));
     let dots = sig.variadic.then(|| quote!(, ...));
     let ret = return_type(&sig.ret, cx);
-    quote!(unsafe extern "C" fn(#(#params),* #dots) #ret)
+    quote!(unsafe extern #abi fn(#(#params),* #dots) #ret)
 }
 
 /// `-> R`, or nothing for `void`.

@@ -1331,11 +1331,18 @@ pub static DEFAULT_LIBRARIES: ::ffm::__private::ForeignLibrary = ::ffm::__privat
     clippy::type_complexity
 )]
 pub unsafe fn mix(a: color, b: color) -> color {
-    let __ffm_fn: unsafe extern "C" fn(color, color) -> color = unsafe {
-        ::core::mem::transmute({
-            static __FFM_SLOT: ::ffm::__private::FnSlot = ::ffm::__private::FnSlot::new();
-            __FFM_SLOT.get(&DEFAULT_LIBRARIES, "mix")
-        })
+    unsafe extern "C-unwind" fn __ffm_resolve(__ffm_0: color, __ffm_1: color) -> color {
+        let __ffm_fn: unsafe extern "C-unwind" fn(color, color) -> color = unsafe {
+            ::core::mem::transmute(__FFM_SLOT.bind(&DEFAULT_LIBRARIES, "mix"))
+        };
+        unsafe { __ffm_fn(__ffm_0, __ffm_1) }
+    }
+    static __FFM_SLOT: ::ffm::__private::FnSlot = ::ffm::__private::FnSlot::resolving(
+        __ffm_resolve as unsafe extern "C-unwind" fn(color, color) -> color
+            as *const ::core::ffi::c_void,
+    );
+    let __ffm_fn: unsafe extern "C-unwind" fn(color, color) -> color = unsafe {
+        ::core::mem::transmute(__FFM_SLOT.load())
     };
     unsafe { __ffm_fn(a, b) }
 }

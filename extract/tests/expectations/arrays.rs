@@ -339,11 +339,21 @@ pub unsafe fn fill_grid(
     g: impl ::ffm::__private::Addressable,
     value: ::core::ffi::c_int,
 ) {
-    let __ffm_fn: unsafe extern "C" fn(*mut grid, ::core::ffi::c_int) = unsafe {
-        ::core::mem::transmute({
-            static __FFM_SLOT: ::ffm::__private::FnSlot = ::ffm::__private::FnSlot::new();
-            __FFM_SLOT.get(&DEFAULT_LIBRARIES, "fill_grid")
-        })
+    unsafe extern "C-unwind" fn __ffm_resolve(
+        __ffm_0: *mut grid,
+        __ffm_1: ::core::ffi::c_int,
+    ) {
+        let __ffm_fn: unsafe extern "C-unwind" fn(*mut grid, ::core::ffi::c_int) = unsafe {
+            ::core::mem::transmute(__FFM_SLOT.bind(&DEFAULT_LIBRARIES, "fill_grid"))
+        };
+        unsafe { __ffm_fn(__ffm_0, __ffm_1) }
+    }
+    static __FFM_SLOT: ::ffm::__private::FnSlot = ::ffm::__private::FnSlot::resolving(
+        __ffm_resolve as unsafe extern "C-unwind" fn(*mut grid, ::core::ffi::c_int)
+            as *const ::core::ffi::c_void,
+    );
+    let __ffm_fn: unsafe extern "C-unwind" fn(*mut grid, ::core::ffi::c_int) = unsafe {
+        ::core::mem::transmute(__FFM_SLOT.load())
     };
     unsafe { __ffm_fn(::ffm::__private::Addressable::address(&g).as_mut_ptr(), value) }
 }
@@ -377,16 +387,33 @@ pub unsafe fn copy_rows(
     source: impl ::ffm::__private::Addressable,
     rows: ::core::ffi::c_int,
 ) {
-    let __ffm_fn: unsafe extern "C" fn(
+    unsafe extern "C-unwind" fn __ffm_resolve(
+        __ffm_0: *mut [::core::ffi::c_int; 4usize],
+        __ffm_1: *mut [::core::ffi::c_int; 4usize],
+        __ffm_2: ::core::ffi::c_int,
+    ) {
+        let __ffm_fn: unsafe extern "C-unwind" fn(
+            *mut [::core::ffi::c_int; 4usize],
+            *mut [::core::ffi::c_int; 4usize],
+            ::core::ffi::c_int,
+        ) = unsafe {
+            ::core::mem::transmute(__FFM_SLOT.bind(&DEFAULT_LIBRARIES, "copy_rows"))
+        };
+        unsafe { __ffm_fn(__ffm_0, __ffm_1, __ffm_2) }
+    }
+    static __FFM_SLOT: ::ffm::__private::FnSlot = ::ffm::__private::FnSlot::resolving(
+        __ffm_resolve
+            as unsafe extern "C-unwind" fn(
+                *mut [::core::ffi::c_int; 4usize],
+                *mut [::core::ffi::c_int; 4usize],
+                ::core::ffi::c_int,
+            ) as *const ::core::ffi::c_void,
+    );
+    let __ffm_fn: unsafe extern "C-unwind" fn(
         *mut [::core::ffi::c_int; 4usize],
         *mut [::core::ffi::c_int; 4usize],
         ::core::ffi::c_int,
-    ) = unsafe {
-        ::core::mem::transmute({
-            static __FFM_SLOT: ::ffm::__private::FnSlot = ::ffm::__private::FnSlot::new();
-            __FFM_SLOT.get(&DEFAULT_LIBRARIES, "copy_rows")
-        })
-    };
+    ) = unsafe { ::core::mem::transmute(__FFM_SLOT.load()) };
     unsafe {
         __ffm_fn(
             ::ffm::__private::Addressable::address(&destination).as_mut_ptr(),

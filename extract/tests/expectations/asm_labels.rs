@@ -15,12 +15,24 @@ pub static DEFAULT_LIBRARIES: ::ffm::__private::ForeignLibrary = ::ffm::__privat
     clippy::type_complexity
 )]
 pub unsafe fn renamed(x: ::core::ffi::c_int) -> ::core::ffi::c_int {
-    let __ffm_fn: unsafe extern "C" fn(::core::ffi::c_int) -> ::core::ffi::c_int = unsafe {
-        ::core::mem::transmute({
-            static __FFM_SLOT: ::ffm::__private::FnSlot = ::ffm::__private::FnSlot::new();
-            __FFM_SLOT.get(&DEFAULT_LIBRARIES, "real_renamed")
-        })
-    };
+    unsafe extern "C-unwind" fn __ffm_resolve(
+        __ffm_0: ::core::ffi::c_int,
+    ) -> ::core::ffi::c_int {
+        let __ffm_fn: unsafe extern "C-unwind" fn(
+            ::core::ffi::c_int,
+        ) -> ::core::ffi::c_int = unsafe {
+            ::core::mem::transmute(__FFM_SLOT.bind(&DEFAULT_LIBRARIES, "real_renamed"))
+        };
+        unsafe { __ffm_fn(__ffm_0) }
+    }
+    static __FFM_SLOT: ::ffm::__private::FnSlot = ::ffm::__private::FnSlot::resolving(
+        __ffm_resolve
+            as unsafe extern "C-unwind" fn(::core::ffi::c_int) -> ::core::ffi::c_int
+            as *const ::core::ffi::c_void,
+    );
+    let __ffm_fn: unsafe extern "C-unwind" fn(
+        ::core::ffi::c_int,
+    ) -> ::core::ffi::c_int = unsafe { ::core::mem::transmute(__FFM_SLOT.load()) };
     unsafe { __ffm_fn(x) }
 }
 /// The descriptor and address of [`renamed`](fn@renamed).
@@ -46,12 +58,24 @@ pub mod renamed {
     clippy::type_complexity
 )]
 pub unsafe fn plain(x: ::core::ffi::c_int) -> ::core::ffi::c_int {
-    let __ffm_fn: unsafe extern "C" fn(::core::ffi::c_int) -> ::core::ffi::c_int = unsafe {
-        ::core::mem::transmute({
-            static __FFM_SLOT: ::ffm::__private::FnSlot = ::ffm::__private::FnSlot::new();
-            __FFM_SLOT.get(&DEFAULT_LIBRARIES, "plain")
-        })
-    };
+    unsafe extern "C-unwind" fn __ffm_resolve(
+        __ffm_0: ::core::ffi::c_int,
+    ) -> ::core::ffi::c_int {
+        let __ffm_fn: unsafe extern "C-unwind" fn(
+            ::core::ffi::c_int,
+        ) -> ::core::ffi::c_int = unsafe {
+            ::core::mem::transmute(__FFM_SLOT.bind(&DEFAULT_LIBRARIES, "plain"))
+        };
+        unsafe { __ffm_fn(__ffm_0) }
+    }
+    static __FFM_SLOT: ::ffm::__private::FnSlot = ::ffm::__private::FnSlot::resolving(
+        __ffm_resolve
+            as unsafe extern "C-unwind" fn(::core::ffi::c_int) -> ::core::ffi::c_int
+            as *const ::core::ffi::c_void,
+    );
+    let __ffm_fn: unsafe extern "C-unwind" fn(
+        ::core::ffi::c_int,
+    ) -> ::core::ffi::c_int = unsafe { ::core::mem::transmute(__FFM_SLOT.load()) };
     unsafe { __ffm_fn(x) }
 }
 /// The descriptor and address of [`plain`](fn@plain).
@@ -77,12 +101,24 @@ pub mod plain {
     clippy::type_complexity
 )]
 pub unsafe fn absolute_value(x: ::core::ffi::c_int) -> ::core::ffi::c_int {
-    let __ffm_fn: unsafe extern "C" fn(::core::ffi::c_int) -> ::core::ffi::c_int = unsafe {
-        ::core::mem::transmute({
-            static __FFM_SLOT: ::ffm::__private::FnSlot = ::ffm::__private::FnSlot::new();
-            __FFM_SLOT.get(&DEFAULT_LIBRARIES, "abs")
-        })
-    };
+    unsafe extern "C-unwind" fn __ffm_resolve(
+        __ffm_0: ::core::ffi::c_int,
+    ) -> ::core::ffi::c_int {
+        let __ffm_fn: unsafe extern "C-unwind" fn(
+            ::core::ffi::c_int,
+        ) -> ::core::ffi::c_int = unsafe {
+            ::core::mem::transmute(__FFM_SLOT.bind(&DEFAULT_LIBRARIES, "abs"))
+        };
+        unsafe { __ffm_fn(__ffm_0) }
+    }
+    static __FFM_SLOT: ::ffm::__private::FnSlot = ::ffm::__private::FnSlot::resolving(
+        __ffm_resolve
+            as unsafe extern "C-unwind" fn(::core::ffi::c_int) -> ::core::ffi::c_int
+            as *const ::core::ffi::c_void,
+    );
+    let __ffm_fn: unsafe extern "C-unwind" fn(
+        ::core::ffi::c_int,
+    ) -> ::core::ffi::c_int = unsafe { ::core::mem::transmute(__FFM_SLOT.load()) };
     unsafe { __ffm_fn(x) }
 }
 /// The descriptor and address of [`absolute_value`](fn@absolute_value).

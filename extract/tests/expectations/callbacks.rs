@@ -673,17 +673,37 @@ pub unsafe fn sort_items(
     size: ::core::ffi::c_ulong,
     compare: compare_fn,
 ) {
-    let __ffm_fn: unsafe extern "C" fn(
+    unsafe extern "C-unwind" fn __ffm_resolve(
+        __ffm_0: *mut ::core::ffi::c_void,
+        __ffm_1: ::core::ffi::c_ulong,
+        __ffm_2: ::core::ffi::c_ulong,
+        __ffm_3: compare_fn,
+    ) {
+        let __ffm_fn: unsafe extern "C-unwind" fn(
+            *mut ::core::ffi::c_void,
+            ::core::ffi::c_ulong,
+            ::core::ffi::c_ulong,
+            compare_fn,
+        ) = unsafe {
+            ::core::mem::transmute(__FFM_SLOT.bind(&DEFAULT_LIBRARIES, "sort_items"))
+        };
+        unsafe { __ffm_fn(__ffm_0, __ffm_1, __ffm_2, __ffm_3) }
+    }
+    static __FFM_SLOT: ::ffm::__private::FnSlot = ::ffm::__private::FnSlot::resolving(
+        __ffm_resolve
+            as unsafe extern "C-unwind" fn(
+                *mut ::core::ffi::c_void,
+                ::core::ffi::c_ulong,
+                ::core::ffi::c_ulong,
+                compare_fn,
+            ) as *const ::core::ffi::c_void,
+    );
+    let __ffm_fn: unsafe extern "C-unwind" fn(
         *mut ::core::ffi::c_void,
         ::core::ffi::c_ulong,
         ::core::ffi::c_ulong,
         compare_fn,
-    ) = unsafe {
-        ::core::mem::transmute({
-            static __FFM_SLOT: ::ffm::__private::FnSlot = ::ffm::__private::FnSlot::new();
-            __FFM_SLOT.get(&DEFAULT_LIBRARIES, "sort_items")
-        })
-    };
+    ) = unsafe { ::core::mem::transmute(__FFM_SLOT.load()) };
     unsafe {
         __ffm_fn(
             ::ffm::__private::Addressable::address(&items).as_mut_ptr(),
@@ -724,11 +744,21 @@ pub unsafe fn subscribe(
     callback: notify_fn,
     user_data: impl ::ffm::__private::Addressable,
 ) {
-    let __ffm_fn: unsafe extern "C" fn(notify_fn, *mut ::core::ffi::c_void) = unsafe {
-        ::core::mem::transmute({
-            static __FFM_SLOT: ::ffm::__private::FnSlot = ::ffm::__private::FnSlot::new();
-            __FFM_SLOT.get(&DEFAULT_LIBRARIES, "subscribe")
-        })
+    unsafe extern "C-unwind" fn __ffm_resolve(
+        __ffm_0: notify_fn,
+        __ffm_1: *mut ::core::ffi::c_void,
+    ) {
+        let __ffm_fn: unsafe extern "C-unwind" fn(notify_fn, *mut ::core::ffi::c_void) = unsafe {
+            ::core::mem::transmute(__FFM_SLOT.bind(&DEFAULT_LIBRARIES, "subscribe"))
+        };
+        unsafe { __ffm_fn(__ffm_0, __ffm_1) }
+    }
+    static __FFM_SLOT: ::ffm::__private::FnSlot = ::ffm::__private::FnSlot::resolving(
+        __ffm_resolve as unsafe extern "C-unwind" fn(notify_fn, *mut ::core::ffi::c_void)
+            as *const ::core::ffi::c_void,
+    );
+    let __ffm_fn: unsafe extern "C-unwind" fn(notify_fn, *mut ::core::ffi::c_void) = unsafe {
+        ::core::mem::transmute(__FFM_SLOT.load())
     };
     unsafe {
         __ffm_fn(
@@ -763,11 +793,18 @@ pub mod subscribe {
     clippy::type_complexity
 )]
 pub unsafe fn apply(f: unary_fn, x: f64) -> f64 {
-    let __ffm_fn: unsafe extern "C" fn(unary_fn, f64) -> f64 = unsafe {
-        ::core::mem::transmute({
-            static __FFM_SLOT: ::ffm::__private::FnSlot = ::ffm::__private::FnSlot::new();
-            __FFM_SLOT.get(&DEFAULT_LIBRARIES, "apply")
-        })
+    unsafe extern "C-unwind" fn __ffm_resolve(__ffm_0: unary_fn, __ffm_1: f64) -> f64 {
+        let __ffm_fn: unsafe extern "C-unwind" fn(unary_fn, f64) -> f64 = unsafe {
+            ::core::mem::transmute(__FFM_SLOT.bind(&DEFAULT_LIBRARIES, "apply"))
+        };
+        unsafe { __ffm_fn(__ffm_0, __ffm_1) }
+    }
+    static __FFM_SLOT: ::ffm::__private::FnSlot = ::ffm::__private::FnSlot::resolving(
+        __ffm_resolve as unsafe extern "C-unwind" fn(unary_fn, f64) -> f64
+            as *const ::core::ffi::c_void,
+    );
+    let __ffm_fn: unsafe extern "C-unwind" fn(unary_fn, f64) -> f64 = unsafe {
+        ::core::mem::transmute(__FFM_SLOT.load())
     };
     unsafe { __ffm_fn(f, x) }
 }
@@ -797,11 +834,18 @@ pub mod apply {
     clippy::type_complexity
 )]
 pub unsafe fn pick(which: ::core::ffi::c_int) -> unary_fn {
-    let __ffm_fn: unsafe extern "C" fn(::core::ffi::c_int) -> unary_fn = unsafe {
-        ::core::mem::transmute({
-            static __FFM_SLOT: ::ffm::__private::FnSlot = ::ffm::__private::FnSlot::new();
-            __FFM_SLOT.get(&DEFAULT_LIBRARIES, "pick")
-        })
+    unsafe extern "C-unwind" fn __ffm_resolve(__ffm_0: ::core::ffi::c_int) -> unary_fn {
+        let __ffm_fn: unsafe extern "C-unwind" fn(::core::ffi::c_int) -> unary_fn = unsafe {
+            ::core::mem::transmute(__FFM_SLOT.bind(&DEFAULT_LIBRARIES, "pick"))
+        };
+        unsafe { __ffm_fn(__ffm_0) }
+    }
+    static __FFM_SLOT: ::ffm::__private::FnSlot = ::ffm::__private::FnSlot::resolving(
+        __ffm_resolve as unsafe extern "C-unwind" fn(::core::ffi::c_int) -> unary_fn
+            as *const ::core::ffi::c_void,
+    );
+    let __ffm_fn: unsafe extern "C-unwind" fn(::core::ffi::c_int) -> unary_fn = unsafe {
+        ::core::mem::transmute(__FFM_SLOT.load())
     };
     unsafe { __ffm_fn(which) }
 }
@@ -835,19 +879,45 @@ pub unsafe fn walk(
         ) -> ::core::ffi::c_int,
     >,
 ) {
-    let __ffm_fn: unsafe extern "C" fn(
+    unsafe extern "C-unwind" fn __ffm_resolve(
+        __ffm_0: ::core::option::Option<
+            unsafe extern "C" fn(
+                ::core::ffi::c_int,
+                *const ::core::ffi::c_char,
+            ) -> ::core::ffi::c_int,
+        >,
+    ) {
+        let __ffm_fn: unsafe extern "C-unwind" fn(
+            ::core::option::Option<
+                unsafe extern "C" fn(
+                    ::core::ffi::c_int,
+                    *const ::core::ffi::c_char,
+                ) -> ::core::ffi::c_int,
+            >,
+        ) = unsafe {
+            ::core::mem::transmute(__FFM_SLOT.bind(&DEFAULT_LIBRARIES, "walk"))
+        };
+        unsafe { __ffm_fn(__ffm_0) }
+    }
+    static __FFM_SLOT: ::ffm::__private::FnSlot = ::ffm::__private::FnSlot::resolving(
+        __ffm_resolve
+            as unsafe extern "C-unwind" fn(
+                ::core::option::Option<
+                    unsafe extern "C" fn(
+                        ::core::ffi::c_int,
+                        *const ::core::ffi::c_char,
+                    ) -> ::core::ffi::c_int,
+                >,
+            ) as *const ::core::ffi::c_void,
+    );
+    let __ffm_fn: unsafe extern "C-unwind" fn(
         ::core::option::Option<
             unsafe extern "C" fn(
                 ::core::ffi::c_int,
                 *const ::core::ffi::c_char,
             ) -> ::core::ffi::c_int,
         >,
-    ) = unsafe {
-        ::core::mem::transmute({
-            static __FFM_SLOT: ::ffm::__private::FnSlot = ::ffm::__private::FnSlot::new();
-            __FFM_SLOT.get(&DEFAULT_LIBRARIES, "walk")
-        })
-    };
+    ) = unsafe { ::core::mem::transmute(__FFM_SLOT.load()) };
     unsafe { __ffm_fn(visit) }
 }
 /// The descriptor and address of [`walk`](fn@walk).

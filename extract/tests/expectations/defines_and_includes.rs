@@ -169,11 +169,23 @@ pub static DEFAULT_LIBRARIES: ::ffm::__private::ForeignLibrary = ::ffm::__privat
     clippy::type_complexity
 )]
 pub unsafe fn extra(d: impl ::ffm::__private::Addressable) -> ::core::ffi::c_int {
-    let __ffm_fn: unsafe extern "C" fn(*mut dependency) -> ::core::ffi::c_int = unsafe {
-        ::core::mem::transmute({
-            static __FFM_SLOT: ::ffm::__private::FnSlot = ::ffm::__private::FnSlot::new();
-            __FFM_SLOT.get(&DEFAULT_LIBRARIES, "extra")
-        })
+    unsafe extern "C-unwind" fn __ffm_resolve(
+        __ffm_0: *mut dependency,
+    ) -> ::core::ffi::c_int {
+        let __ffm_fn: unsafe extern "C-unwind" fn(
+            *mut dependency,
+        ) -> ::core::ffi::c_int = unsafe {
+            ::core::mem::transmute(__FFM_SLOT.bind(&DEFAULT_LIBRARIES, "extra"))
+        };
+        unsafe { __ffm_fn(__ffm_0) }
+    }
+    static __FFM_SLOT: ::ffm::__private::FnSlot = ::ffm::__private::FnSlot::resolving(
+        __ffm_resolve
+            as unsafe extern "C-unwind" fn(*mut dependency) -> ::core::ffi::c_int
+            as *const ::core::ffi::c_void,
+    );
+    let __ffm_fn: unsafe extern "C-unwind" fn(*mut dependency) -> ::core::ffi::c_int = unsafe {
+        ::core::mem::transmute(__FFM_SLOT.load())
     };
     unsafe { __ffm_fn(::ffm::__private::Addressable::address(&d).as_mut_ptr()) }
 }
@@ -200,11 +212,18 @@ pub mod extra {
     clippy::type_complexity
 )]
 pub unsafe fn from_clang_arg() -> ::core::ffi::c_int {
-    let __ffm_fn: unsafe extern "C" fn() -> ::core::ffi::c_int = unsafe {
-        ::core::mem::transmute({
-            static __FFM_SLOT: ::ffm::__private::FnSlot = ::ffm::__private::FnSlot::new();
-            __FFM_SLOT.get(&DEFAULT_LIBRARIES, "from_clang_arg")
-        })
+    unsafe extern "C-unwind" fn __ffm_resolve() -> ::core::ffi::c_int {
+        let __ffm_fn: unsafe extern "C-unwind" fn() -> ::core::ffi::c_int = unsafe {
+            ::core::mem::transmute(__FFM_SLOT.bind(&DEFAULT_LIBRARIES, "from_clang_arg"))
+        };
+        unsafe { __ffm_fn() }
+    }
+    static __FFM_SLOT: ::ffm::__private::FnSlot = ::ffm::__private::FnSlot::resolving(
+        __ffm_resolve as unsafe extern "C-unwind" fn() -> ::core::ffi::c_int
+            as *const ::core::ffi::c_void,
+    );
+    let __ffm_fn: unsafe extern "C-unwind" fn() -> ::core::ffi::c_int = unsafe {
+        ::core::mem::transmute(__FFM_SLOT.load())
     };
     unsafe { __ffm_fn() }
 }

@@ -289,15 +289,29 @@ pub unsafe fn checksum(
     data: impl ::ffm::__private::Addressable,
     length: ::core::ffi::c_ulong,
 ) -> ::core::ffi::c_uint {
-    let __ffm_fn: unsafe extern "C" fn(
+    unsafe extern "C-unwind" fn __ffm_resolve(
+        __ffm_0: *const ::core::ffi::c_uchar,
+        __ffm_1: ::core::ffi::c_ulong,
+    ) -> ::core::ffi::c_uint {
+        let __ffm_fn: unsafe extern "C-unwind" fn(
+            *const ::core::ffi::c_uchar,
+            ::core::ffi::c_ulong,
+        ) -> ::core::ffi::c_uint = unsafe {
+            ::core::mem::transmute(__FFM_SLOT.bind(&DEFAULT_LIBRARIES, "checksum"))
+        };
+        unsafe { __ffm_fn(__ffm_0, __ffm_1) }
+    }
+    static __FFM_SLOT: ::ffm::__private::FnSlot = ::ffm::__private::FnSlot::resolving(
+        __ffm_resolve
+            as unsafe extern "C-unwind" fn(
+                *const ::core::ffi::c_uchar,
+                ::core::ffi::c_ulong,
+            ) -> ::core::ffi::c_uint as *const ::core::ffi::c_void,
+    );
+    let __ffm_fn: unsafe extern "C-unwind" fn(
         *const ::core::ffi::c_uchar,
         ::core::ffi::c_ulong,
-    ) -> ::core::ffi::c_uint = unsafe {
-        ::core::mem::transmute({
-            static __FFM_SLOT: ::ffm::__private::FnSlot = ::ffm::__private::FnSlot::new();
-            __FFM_SLOT.get(&DEFAULT_LIBRARIES, "checksum")
-        })
-    };
+    ) -> ::core::ffi::c_uint = unsafe { ::core::mem::transmute(__FFM_SLOT.load()) };
     unsafe { __ffm_fn(::ffm::__private::Addressable::address(&data).as_ptr(), length) }
 }
 /// The descriptor and address of [`checksum`](fn@checksum).

@@ -459,11 +459,21 @@ pub static DEFAULT_LIBRARIES: ::ffm::__private::ForeignLibrary = ::ffm::__privat
     clippy::type_complexity
 )]
 pub unsafe fn paint(p: impl ::ffm::__private::Addressable, c: color) -> status {
-    let __ffm_fn: unsafe extern "C" fn(*mut painted, color) -> status = unsafe {
-        ::core::mem::transmute({
-            static __FFM_SLOT: ::ffm::__private::FnSlot = ::ffm::__private::FnSlot::new();
-            __FFM_SLOT.get(&DEFAULT_LIBRARIES, "paint")
-        })
+    unsafe extern "C-unwind" fn __ffm_resolve(
+        __ffm_0: *mut painted,
+        __ffm_1: color,
+    ) -> status {
+        let __ffm_fn: unsafe extern "C-unwind" fn(*mut painted, color) -> status = unsafe {
+            ::core::mem::transmute(__FFM_SLOT.bind(&DEFAULT_LIBRARIES, "paint"))
+        };
+        unsafe { __ffm_fn(__ffm_0, __ffm_1) }
+    }
+    static __FFM_SLOT: ::ffm::__private::FnSlot = ::ffm::__private::FnSlot::resolving(
+        __ffm_resolve as unsafe extern "C-unwind" fn(*mut painted, color) -> status
+            as *const ::core::ffi::c_void,
+    );
+    let __ffm_fn: unsafe extern "C-unwind" fn(*mut painted, color) -> status = unsafe {
+        ::core::mem::transmute(__FFM_SLOT.load())
     };
     unsafe { __ffm_fn(::ffm::__private::Addressable::address(&p).as_mut_ptr(), c) }
 }

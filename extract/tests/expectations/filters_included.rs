@@ -17,11 +17,18 @@ pub static LIBRARY_M: ::ffm::__private::ForeignLibrary = ::ffm::__private::Forei
     clippy::type_complexity
 )]
 pub unsafe fn cos(__x: f64) -> f64 {
-    let __ffm_fn: unsafe extern "C" fn(f64) -> f64 = unsafe {
-        ::core::mem::transmute({
-            static __FFM_SLOT: ::ffm::__private::FnSlot = ::ffm::__private::FnSlot::new();
-            __FFM_SLOT.get(&LIBRARY_M, "cos")
-        })
+    unsafe extern "C-unwind" fn __ffm_resolve(__ffm_0: f64) -> f64 {
+        let __ffm_fn: unsafe extern "C-unwind" fn(f64) -> f64 = unsafe {
+            ::core::mem::transmute(__FFM_SLOT.bind(&LIBRARY_M, "cos"))
+        };
+        unsafe { __ffm_fn(__ffm_0) }
+    }
+    static __FFM_SLOT: ::ffm::__private::FnSlot = ::ffm::__private::FnSlot::resolving(
+        __ffm_resolve as unsafe extern "C-unwind" fn(f64) -> f64
+            as *const ::core::ffi::c_void,
+    );
+    let __ffm_fn: unsafe extern "C-unwind" fn(f64) -> f64 = unsafe {
+        ::core::mem::transmute(__FFM_SLOT.load())
     };
     unsafe { __ffm_fn(__x) }
 }
@@ -48,11 +55,21 @@ pub mod cos {
     clippy::type_complexity
 )]
 pub unsafe fn frexp(__x: f64, __exponent: impl ::ffm::__private::Addressable) -> f64 {
-    let __ffm_fn: unsafe extern "C" fn(f64, *mut ::core::ffi::c_int) -> f64 = unsafe {
-        ::core::mem::transmute({
-            static __FFM_SLOT: ::ffm::__private::FnSlot = ::ffm::__private::FnSlot::new();
-            __FFM_SLOT.get(&LIBRARY_M, "frexp")
-        })
+    unsafe extern "C-unwind" fn __ffm_resolve(
+        __ffm_0: f64,
+        __ffm_1: *mut ::core::ffi::c_int,
+    ) -> f64 {
+        let __ffm_fn: unsafe extern "C-unwind" fn(f64, *mut ::core::ffi::c_int) -> f64 = unsafe {
+            ::core::mem::transmute(__FFM_SLOT.bind(&LIBRARY_M, "frexp"))
+        };
+        unsafe { __ffm_fn(__ffm_0, __ffm_1) }
+    }
+    static __FFM_SLOT: ::ffm::__private::FnSlot = ::ffm::__private::FnSlot::resolving(
+        __ffm_resolve as unsafe extern "C-unwind" fn(f64, *mut ::core::ffi::c_int) -> f64
+            as *const ::core::ffi::c_void,
+    );
+    let __ffm_fn: unsafe extern "C-unwind" fn(f64, *mut ::core::ffi::c_int) -> f64 = unsafe {
+        ::core::mem::transmute(__FFM_SLOT.load())
     };
     unsafe {
         __ffm_fn(__x, ::ffm::__private::Addressable::address(&__exponent).as_mut_ptr())

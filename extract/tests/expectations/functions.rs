@@ -30,15 +30,29 @@ pub static DEFAULT_LIBRARIES: ::ffm::__private::ForeignLibrary = ::ffm::__privat
     clippy::type_complexity
 )]
 pub unsafe fn add(a: ::core::ffi::c_int, b: ::core::ffi::c_int) -> ::core::ffi::c_int {
-    let __ffm_fn: unsafe extern "C" fn(
+    unsafe extern "C-unwind" fn __ffm_resolve(
+        __ffm_0: ::core::ffi::c_int,
+        __ffm_1: ::core::ffi::c_int,
+    ) -> ::core::ffi::c_int {
+        let __ffm_fn: unsafe extern "C-unwind" fn(
+            ::core::ffi::c_int,
+            ::core::ffi::c_int,
+        ) -> ::core::ffi::c_int = unsafe {
+            ::core::mem::transmute(__FFM_SLOT.bind(&DEFAULT_LIBRARIES, "add"))
+        };
+        unsafe { __ffm_fn(__ffm_0, __ffm_1) }
+    }
+    static __FFM_SLOT: ::ffm::__private::FnSlot = ::ffm::__private::FnSlot::resolving(
+        __ffm_resolve
+            as unsafe extern "C-unwind" fn(
+                ::core::ffi::c_int,
+                ::core::ffi::c_int,
+            ) -> ::core::ffi::c_int as *const ::core::ffi::c_void,
+    );
+    let __ffm_fn: unsafe extern "C-unwind" fn(
         ::core::ffi::c_int,
         ::core::ffi::c_int,
-    ) -> ::core::ffi::c_int = unsafe {
-        ::core::mem::transmute({
-            static __FFM_SLOT: ::ffm::__private::FnSlot = ::ffm::__private::FnSlot::new();
-            __FFM_SLOT.get(&DEFAULT_LIBRARIES, "add")
-        })
-    };
+    ) -> ::core::ffi::c_int = unsafe { ::core::mem::transmute(__FFM_SLOT.load()) };
     unsafe { __ffm_fn(a, b) }
 }
 /// The descriptor and address of [`add`](fn@add).
@@ -67,11 +81,18 @@ pub mod add {
     clippy::type_complexity
 )]
 pub unsafe fn scale(value: f64, factor: f32) -> f64 {
-    let __ffm_fn: unsafe extern "C" fn(f64, f32) -> f64 = unsafe {
-        ::core::mem::transmute({
-            static __FFM_SLOT: ::ffm::__private::FnSlot = ::ffm::__private::FnSlot::new();
-            __FFM_SLOT.get(&DEFAULT_LIBRARIES, "scale")
-        })
+    unsafe extern "C-unwind" fn __ffm_resolve(__ffm_0: f64, __ffm_1: f32) -> f64 {
+        let __ffm_fn: unsafe extern "C-unwind" fn(f64, f32) -> f64 = unsafe {
+            ::core::mem::transmute(__FFM_SLOT.bind(&DEFAULT_LIBRARIES, "scale"))
+        };
+        unsafe { __ffm_fn(__ffm_0, __ffm_1) }
+    }
+    static __FFM_SLOT: ::ffm::__private::FnSlot = ::ffm::__private::FnSlot::resolving(
+        __ffm_resolve as unsafe extern "C-unwind" fn(f64, f32) -> f64
+            as *const ::core::ffi::c_void,
+    );
+    let __ffm_fn: unsafe extern "C-unwind" fn(f64, f32) -> f64 = unsafe {
+        ::core::mem::transmute(__FFM_SLOT.load())
     };
     unsafe { __ffm_fn(value, factor) }
 }
@@ -101,11 +122,17 @@ pub mod scale {
     clippy::type_complexity
 )]
 pub unsafe fn reset() {
-    let __ffm_fn: unsafe extern "C" fn() = unsafe {
-        ::core::mem::transmute({
-            static __FFM_SLOT: ::ffm::__private::FnSlot = ::ffm::__private::FnSlot::new();
-            __FFM_SLOT.get(&DEFAULT_LIBRARIES, "reset")
-        })
+    unsafe extern "C-unwind" fn __ffm_resolve() {
+        let __ffm_fn: unsafe extern "C-unwind" fn() = unsafe {
+            ::core::mem::transmute(__FFM_SLOT.bind(&DEFAULT_LIBRARIES, "reset"))
+        };
+        unsafe { __ffm_fn() }
+    }
+    static __FFM_SLOT: ::ffm::__private::FnSlot = ::ffm::__private::FnSlot::resolving(
+        __ffm_resolve as unsafe extern "C-unwind" fn() as *const ::core::ffi::c_void,
+    );
+    let __ffm_fn: unsafe extern "C-unwind" fn() = unsafe {
+        ::core::mem::transmute(__FFM_SLOT.load())
     };
     unsafe { __ffm_fn() }
 }
@@ -134,14 +161,25 @@ pub mod reset {
 pub unsafe fn count_bytes(
     text: impl ::ffm::__private::Addressable,
 ) -> ::core::ffi::c_ulong {
-    let __ffm_fn: unsafe extern "C" fn(
+    unsafe extern "C-unwind" fn __ffm_resolve(
+        __ffm_0: *const ::core::ffi::c_char,
+    ) -> ::core::ffi::c_ulong {
+        let __ffm_fn: unsafe extern "C-unwind" fn(
+            *const ::core::ffi::c_char,
+        ) -> ::core::ffi::c_ulong = unsafe {
+            ::core::mem::transmute(__FFM_SLOT.bind(&DEFAULT_LIBRARIES, "count_bytes"))
+        };
+        unsafe { __ffm_fn(__ffm_0) }
+    }
+    static __FFM_SLOT: ::ffm::__private::FnSlot = ::ffm::__private::FnSlot::resolving(
+        __ffm_resolve
+            as unsafe extern "C-unwind" fn(
+                *const ::core::ffi::c_char,
+            ) -> ::core::ffi::c_ulong as *const ::core::ffi::c_void,
+    );
+    let __ffm_fn: unsafe extern "C-unwind" fn(
         *const ::core::ffi::c_char,
-    ) -> ::core::ffi::c_ulong = unsafe {
-        ::core::mem::transmute({
-            static __FFM_SLOT: ::ffm::__private::FnSlot = ::ffm::__private::FnSlot::new();
-            __FFM_SLOT.get(&DEFAULT_LIBRARIES, "count_bytes")
-        })
-    };
+    ) -> ::core::ffi::c_ulong = unsafe { ::core::mem::transmute(__FFM_SLOT.load()) };
     unsafe { __ffm_fn(::ffm::__private::Addressable::address(&text).as_ptr()) }
 }
 /// The descriptor and address of [`count_bytes`](fn@count_bytes).
@@ -170,15 +208,29 @@ pub unsafe fn duplicate(
     text: impl ::ffm::__private::Addressable,
     length: ::core::ffi::c_ulong,
 ) -> *mut ::core::ffi::c_char {
-    let __ffm_fn: unsafe extern "C" fn(
+    unsafe extern "C-unwind" fn __ffm_resolve(
+        __ffm_0: *const ::core::ffi::c_char,
+        __ffm_1: ::core::ffi::c_ulong,
+    ) -> *mut ::core::ffi::c_char {
+        let __ffm_fn: unsafe extern "C-unwind" fn(
+            *const ::core::ffi::c_char,
+            ::core::ffi::c_ulong,
+        ) -> *mut ::core::ffi::c_char = unsafe {
+            ::core::mem::transmute(__FFM_SLOT.bind(&DEFAULT_LIBRARIES, "duplicate"))
+        };
+        unsafe { __ffm_fn(__ffm_0, __ffm_1) }
+    }
+    static __FFM_SLOT: ::ffm::__private::FnSlot = ::ffm::__private::FnSlot::resolving(
+        __ffm_resolve
+            as unsafe extern "C-unwind" fn(
+                *const ::core::ffi::c_char,
+                ::core::ffi::c_ulong,
+            ) -> *mut ::core::ffi::c_char as *const ::core::ffi::c_void,
+    );
+    let __ffm_fn: unsafe extern "C-unwind" fn(
         *const ::core::ffi::c_char,
         ::core::ffi::c_ulong,
-    ) -> *mut ::core::ffi::c_char = unsafe {
-        ::core::mem::transmute({
-            static __FFM_SLOT: ::ffm::__private::FnSlot = ::ffm::__private::FnSlot::new();
-            __FFM_SLOT.get(&DEFAULT_LIBRARIES, "duplicate")
-        })
-    };
+    ) -> *mut ::core::ffi::c_char = unsafe { ::core::mem::transmute(__FFM_SLOT.load()) };
     unsafe { __ffm_fn(::ffm::__private::Addressable::address(&text).as_ptr(), length) }
 }
 /// The descriptor and address of [`duplicate`](fn@duplicate).
@@ -207,12 +259,27 @@ pub mod duplicate {
     clippy::type_complexity
 )]
 pub unsafe fn fill(values: impl ::ffm::__private::Addressable, n: ::core::ffi::c_int) {
-    let __ffm_fn: unsafe extern "C" fn(*mut ::core::ffi::c_int, ::core::ffi::c_int) = unsafe {
-        ::core::mem::transmute({
-            static __FFM_SLOT: ::ffm::__private::FnSlot = ::ffm::__private::FnSlot::new();
-            __FFM_SLOT.get(&DEFAULT_LIBRARIES, "fill")
-        })
-    };
+    unsafe extern "C-unwind" fn __ffm_resolve(
+        __ffm_0: *mut ::core::ffi::c_int,
+        __ffm_1: ::core::ffi::c_int,
+    ) {
+        let __ffm_fn: unsafe extern "C-unwind" fn(
+            *mut ::core::ffi::c_int,
+            ::core::ffi::c_int,
+        ) = unsafe {
+            ::core::mem::transmute(__FFM_SLOT.bind(&DEFAULT_LIBRARIES, "fill"))
+        };
+        unsafe { __ffm_fn(__ffm_0, __ffm_1) }
+    }
+    static __FFM_SLOT: ::ffm::__private::FnSlot = ::ffm::__private::FnSlot::resolving(
+        __ffm_resolve
+            as unsafe extern "C-unwind" fn(*mut ::core::ffi::c_int, ::core::ffi::c_int)
+            as *const ::core::ffi::c_void,
+    );
+    let __ffm_fn: unsafe extern "C-unwind" fn(
+        *mut ::core::ffi::c_int,
+        ::core::ffi::c_int,
+    ) = unsafe { ::core::mem::transmute(__FFM_SLOT.load()) };
     unsafe { __ffm_fn(::ffm::__private::Addressable::address(&values).as_mut_ptr(), n) }
 }
 /// The descriptor and address of [`fill`](fn@fill).
@@ -244,15 +311,29 @@ pub unsafe fn sum(
     values: impl ::ffm::__private::Addressable,
     n: ::core::ffi::c_int,
 ) -> ::core::ffi::c_long {
-    let __ffm_fn: unsafe extern "C" fn(
+    unsafe extern "C-unwind" fn __ffm_resolve(
+        __ffm_0: *mut ::core::ffi::c_long,
+        __ffm_1: ::core::ffi::c_int,
+    ) -> ::core::ffi::c_long {
+        let __ffm_fn: unsafe extern "C-unwind" fn(
+            *mut ::core::ffi::c_long,
+            ::core::ffi::c_int,
+        ) -> ::core::ffi::c_long = unsafe {
+            ::core::mem::transmute(__FFM_SLOT.bind(&DEFAULT_LIBRARIES, "sum"))
+        };
+        unsafe { __ffm_fn(__ffm_0, __ffm_1) }
+    }
+    static __FFM_SLOT: ::ffm::__private::FnSlot = ::ffm::__private::FnSlot::resolving(
+        __ffm_resolve
+            as unsafe extern "C-unwind" fn(
+                *mut ::core::ffi::c_long,
+                ::core::ffi::c_int,
+            ) -> ::core::ffi::c_long as *const ::core::ffi::c_void,
+    );
+    let __ffm_fn: unsafe extern "C-unwind" fn(
         *mut ::core::ffi::c_long,
         ::core::ffi::c_int,
-    ) -> ::core::ffi::c_long = unsafe {
-        ::core::mem::transmute({
-            static __FFM_SLOT: ::ffm::__private::FnSlot = ::ffm::__private::FnSlot::new();
-            __FFM_SLOT.get(&DEFAULT_LIBRARIES, "sum")
-        })
-    };
+    ) -> ::core::ffi::c_long = unsafe { ::core::mem::transmute(__FFM_SLOT.load()) };
     unsafe { __ffm_fn(::ffm::__private::Addressable::address(&values).as_mut_ptr(), n) }
 }
 /// The descriptor and address of [`sum`](fn@sum).
@@ -284,15 +365,29 @@ pub unsafe fn unnamed(
     arg0: ::core::ffi::c_int,
     arg1: impl ::ffm::__private::Addressable,
 ) -> ::core::ffi::c_int {
-    let __ffm_fn: unsafe extern "C" fn(
+    unsafe extern "C-unwind" fn __ffm_resolve(
+        __ffm_0: ::core::ffi::c_int,
+        __ffm_1: *mut ::core::ffi::c_char,
+    ) -> ::core::ffi::c_int {
+        let __ffm_fn: unsafe extern "C-unwind" fn(
+            ::core::ffi::c_int,
+            *mut ::core::ffi::c_char,
+        ) -> ::core::ffi::c_int = unsafe {
+            ::core::mem::transmute(__FFM_SLOT.bind(&DEFAULT_LIBRARIES, "unnamed"))
+        };
+        unsafe { __ffm_fn(__ffm_0, __ffm_1) }
+    }
+    static __FFM_SLOT: ::ffm::__private::FnSlot = ::ffm::__private::FnSlot::resolving(
+        __ffm_resolve
+            as unsafe extern "C-unwind" fn(
+                ::core::ffi::c_int,
+                *mut ::core::ffi::c_char,
+            ) -> ::core::ffi::c_int as *const ::core::ffi::c_void,
+    );
+    let __ffm_fn: unsafe extern "C-unwind" fn(
         ::core::ffi::c_int,
         *mut ::core::ffi::c_char,
-    ) -> ::core::ffi::c_int = unsafe {
-        ::core::mem::transmute({
-            static __FFM_SLOT: ::ffm::__private::FnSlot = ::ffm::__private::FnSlot::new();
-            __FFM_SLOT.get(&DEFAULT_LIBRARIES, "unnamed")
-        })
-    };
+    ) -> ::core::ffi::c_int = unsafe { ::core::mem::transmute(__FFM_SLOT.load()) };
     unsafe { __ffm_fn(arg0, ::ffm::__private::Addressable::address(&arg1).as_mut_ptr()) }
 }
 /// The descriptor and address of [`unnamed`](fn@unnamed).
@@ -321,11 +416,18 @@ pub mod unnamed {
     clippy::type_complexity
 )]
 pub unsafe fn is_even(n: ::core::ffi::c_longlong) -> bool {
-    let __ffm_fn: unsafe extern "C" fn(::core::ffi::c_longlong) -> bool = unsafe {
-        ::core::mem::transmute({
-            static __FFM_SLOT: ::ffm::__private::FnSlot = ::ffm::__private::FnSlot::new();
-            __FFM_SLOT.get(&DEFAULT_LIBRARIES, "is_even")
-        })
+    unsafe extern "C-unwind" fn __ffm_resolve(__ffm_0: ::core::ffi::c_longlong) -> bool {
+        let __ffm_fn: unsafe extern "C-unwind" fn(::core::ffi::c_longlong) -> bool = unsafe {
+            ::core::mem::transmute(__FFM_SLOT.bind(&DEFAULT_LIBRARIES, "is_even"))
+        };
+        unsafe { __ffm_fn(__ffm_0) }
+    }
+    static __FFM_SLOT: ::ffm::__private::FnSlot = ::ffm::__private::FnSlot::resolving(
+        __ffm_resolve as unsafe extern "C-unwind" fn(::core::ffi::c_longlong) -> bool
+            as *const ::core::ffi::c_void,
+    );
+    let __ffm_fn: unsafe extern "C-unwind" fn(::core::ffi::c_longlong) -> bool = unsafe {
+        ::core::mem::transmute(__FFM_SLOT.load())
     };
     unsafe { __ffm_fn(n) }
 }
@@ -352,12 +454,24 @@ pub mod is_even {
     clippy::type_complexity
 )]
 pub unsafe fn low_byte(value: ::core::ffi::c_ushort) -> ::core::ffi::c_uchar {
-    let __ffm_fn: unsafe extern "C" fn(::core::ffi::c_ushort) -> ::core::ffi::c_uchar = unsafe {
-        ::core::mem::transmute({
-            static __FFM_SLOT: ::ffm::__private::FnSlot = ::ffm::__private::FnSlot::new();
-            __FFM_SLOT.get(&DEFAULT_LIBRARIES, "low_byte")
-        })
-    };
+    unsafe extern "C-unwind" fn __ffm_resolve(
+        __ffm_0: ::core::ffi::c_ushort,
+    ) -> ::core::ffi::c_uchar {
+        let __ffm_fn: unsafe extern "C-unwind" fn(
+            ::core::ffi::c_ushort,
+        ) -> ::core::ffi::c_uchar = unsafe {
+            ::core::mem::transmute(__FFM_SLOT.bind(&DEFAULT_LIBRARIES, "low_byte"))
+        };
+        unsafe { __ffm_fn(__ffm_0) }
+    }
+    static __FFM_SLOT: ::ffm::__private::FnSlot = ::ffm::__private::FnSlot::resolving(
+        __ffm_resolve
+            as unsafe extern "C-unwind" fn(::core::ffi::c_ushort) -> ::core::ffi::c_uchar
+            as *const ::core::ffi::c_void,
+    );
+    let __ffm_fn: unsafe extern "C-unwind" fn(
+        ::core::ffi::c_ushort,
+    ) -> ::core::ffi::c_uchar = unsafe { ::core::mem::transmute(__FFM_SLOT.load()) };
     unsafe { __ffm_fn(value) }
 }
 /// The descriptor and address of [`low_byte`](fn@low_byte).
@@ -383,12 +497,24 @@ pub mod low_byte {
     clippy::type_complexity
 )]
 pub unsafe fn negate(value: ::core::ffi::c_schar) -> ::core::ffi::c_schar {
-    let __ffm_fn: unsafe extern "C" fn(::core::ffi::c_schar) -> ::core::ffi::c_schar = unsafe {
-        ::core::mem::transmute({
-            static __FFM_SLOT: ::ffm::__private::FnSlot = ::ffm::__private::FnSlot::new();
-            __FFM_SLOT.get(&DEFAULT_LIBRARIES, "negate")
-        })
-    };
+    unsafe extern "C-unwind" fn __ffm_resolve(
+        __ffm_0: ::core::ffi::c_schar,
+    ) -> ::core::ffi::c_schar {
+        let __ffm_fn: unsafe extern "C-unwind" fn(
+            ::core::ffi::c_schar,
+        ) -> ::core::ffi::c_schar = unsafe {
+            ::core::mem::transmute(__FFM_SLOT.bind(&DEFAULT_LIBRARIES, "negate"))
+        };
+        unsafe { __ffm_fn(__ffm_0) }
+    }
+    static __FFM_SLOT: ::ffm::__private::FnSlot = ::ffm::__private::FnSlot::resolving(
+        __ffm_resolve
+            as unsafe extern "C-unwind" fn(::core::ffi::c_schar) -> ::core::ffi::c_schar
+            as *const ::core::ffi::c_void,
+    );
+    let __ffm_fn: unsafe extern "C-unwind" fn(
+        ::core::ffi::c_schar,
+    ) -> ::core::ffi::c_schar = unsafe { ::core::mem::transmute(__FFM_SLOT.load()) };
     unsafe { __ffm_fn(value) }
 }
 /// The descriptor and address of [`negate`](fn@negate).
@@ -414,14 +540,25 @@ pub mod negate {
     clippy::type_complexity
 )]
 pub unsafe fn allocate(size: ::core::ffi::c_ulong) -> *mut ::core::ffi::c_void {
-    let __ffm_fn: unsafe extern "C" fn(
+    unsafe extern "C-unwind" fn __ffm_resolve(
+        __ffm_0: ::core::ffi::c_ulong,
+    ) -> *mut ::core::ffi::c_void {
+        let __ffm_fn: unsafe extern "C-unwind" fn(
+            ::core::ffi::c_ulong,
+        ) -> *mut ::core::ffi::c_void = unsafe {
+            ::core::mem::transmute(__FFM_SLOT.bind(&DEFAULT_LIBRARIES, "allocate"))
+        };
+        unsafe { __ffm_fn(__ffm_0) }
+    }
+    static __FFM_SLOT: ::ffm::__private::FnSlot = ::ffm::__private::FnSlot::resolving(
+        __ffm_resolve
+            as unsafe extern "C-unwind" fn(
+                ::core::ffi::c_ulong,
+            ) -> *mut ::core::ffi::c_void as *const ::core::ffi::c_void,
+    );
+    let __ffm_fn: unsafe extern "C-unwind" fn(
         ::core::ffi::c_ulong,
-    ) -> *mut ::core::ffi::c_void = unsafe {
-        ::core::mem::transmute({
-            static __FFM_SLOT: ::ffm::__private::FnSlot = ::ffm::__private::FnSlot::new();
-            __FFM_SLOT.get(&DEFAULT_LIBRARIES, "allocate")
-        })
-    };
+    ) -> *mut ::core::ffi::c_void = unsafe { ::core::mem::transmute(__FFM_SLOT.load()) };
     unsafe { __ffm_fn(size) }
 }
 /// The descriptor and address of [`allocate`](fn@allocate).
@@ -447,11 +584,18 @@ pub mod allocate {
     clippy::type_complexity
 )]
 pub unsafe fn release(pointer: impl ::ffm::__private::Addressable) {
-    let __ffm_fn: unsafe extern "C" fn(*mut ::core::ffi::c_void) = unsafe {
-        ::core::mem::transmute({
-            static __FFM_SLOT: ::ffm::__private::FnSlot = ::ffm::__private::FnSlot::new();
-            __FFM_SLOT.get(&DEFAULT_LIBRARIES, "release")
-        })
+    unsafe extern "C-unwind" fn __ffm_resolve(__ffm_0: *mut ::core::ffi::c_void) {
+        let __ffm_fn: unsafe extern "C-unwind" fn(*mut ::core::ffi::c_void) = unsafe {
+            ::core::mem::transmute(__FFM_SLOT.bind(&DEFAULT_LIBRARIES, "release"))
+        };
+        unsafe { __ffm_fn(__ffm_0) }
+    }
+    static __FFM_SLOT: ::ffm::__private::FnSlot = ::ffm::__private::FnSlot::resolving(
+        __ffm_resolve as unsafe extern "C-unwind" fn(*mut ::core::ffi::c_void)
+            as *const ::core::ffi::c_void,
+    );
+    let __ffm_fn: unsafe extern "C-unwind" fn(*mut ::core::ffi::c_void) = unsafe {
+        ::core::mem::transmute(__FFM_SLOT.load())
     };
     unsafe { __ffm_fn(::ffm::__private::Addressable::address(&pointer).as_mut_ptr()) }
 }
@@ -480,13 +624,26 @@ pub mod release {
 pub unsafe fn pointers(
     triple: impl ::ffm::__private::Addressable,
 ) -> *mut *const ::core::ffi::c_void {
-    let __ffm_fn: unsafe extern "C" fn(
+    unsafe extern "C-unwind" fn __ffm_resolve(
+        __ffm_0: *mut *mut *mut ::core::ffi::c_int,
+    ) -> *mut *const ::core::ffi::c_void {
+        let __ffm_fn: unsafe extern "C-unwind" fn(
+            *mut *mut *mut ::core::ffi::c_int,
+        ) -> *mut *const ::core::ffi::c_void = unsafe {
+            ::core::mem::transmute(__FFM_SLOT.bind(&DEFAULT_LIBRARIES, "pointers"))
+        };
+        unsafe { __ffm_fn(__ffm_0) }
+    }
+    static __FFM_SLOT: ::ffm::__private::FnSlot = ::ffm::__private::FnSlot::resolving(
+        __ffm_resolve
+            as unsafe extern "C-unwind" fn(
+                *mut *mut *mut ::core::ffi::c_int,
+            ) -> *mut *const ::core::ffi::c_void as *const ::core::ffi::c_void,
+    );
+    let __ffm_fn: unsafe extern "C-unwind" fn(
         *mut *mut *mut ::core::ffi::c_int,
     ) -> *mut *const ::core::ffi::c_void = unsafe {
-        ::core::mem::transmute({
-            static __FFM_SLOT: ::ffm::__private::FnSlot = ::ffm::__private::FnSlot::new();
-            __FFM_SLOT.get(&DEFAULT_LIBRARIES, "pointers")
-        })
+        ::core::mem::transmute(__FFM_SLOT.load())
     };
     unsafe { __ffm_fn(::ffm::__private::Addressable::address(&triple).as_mut_ptr()) }
 }

@@ -474,16 +474,33 @@ pub unsafe fn r#type(
     match_: ::core::ffi::c_int,
     self_: ::core::ffi::c_int,
 ) -> ::core::ffi::c_int {
-    let __ffm_fn: unsafe extern "C" fn(
+    unsafe extern "C-unwind" fn __ffm_resolve(
+        __ffm_0: ::core::ffi::c_int,
+        __ffm_1: ::core::ffi::c_int,
+        __ffm_2: ::core::ffi::c_int,
+    ) -> ::core::ffi::c_int {
+        let __ffm_fn: unsafe extern "C-unwind" fn(
+            ::core::ffi::c_int,
+            ::core::ffi::c_int,
+            ::core::ffi::c_int,
+        ) -> ::core::ffi::c_int = unsafe {
+            ::core::mem::transmute(__FFM_SLOT.bind(&DEFAULT_LIBRARIES, "type"))
+        };
+        unsafe { __ffm_fn(__ffm_0, __ffm_1, __ffm_2) }
+    }
+    static __FFM_SLOT: ::ffm::__private::FnSlot = ::ffm::__private::FnSlot::resolving(
+        __ffm_resolve
+            as unsafe extern "C-unwind" fn(
+                ::core::ffi::c_int,
+                ::core::ffi::c_int,
+                ::core::ffi::c_int,
+            ) -> ::core::ffi::c_int as *const ::core::ffi::c_void,
+    );
+    let __ffm_fn: unsafe extern "C-unwind" fn(
         ::core::ffi::c_int,
         ::core::ffi::c_int,
         ::core::ffi::c_int,
-    ) -> ::core::ffi::c_int = unsafe {
-        ::core::mem::transmute({
-            static __FFM_SLOT: ::ffm::__private::FnSlot = ::ffm::__private::FnSlot::new();
-            __FFM_SLOT.get(&DEFAULT_LIBRARIES, "type")
-        })
-    };
+    ) -> ::core::ffi::c_int = unsafe { ::core::mem::transmute(__FFM_SLOT.load()) };
     unsafe { __ffm_fn(r#fn, match_, self_) }
 }
 /// The descriptor and address of [`type`](fn@type).
@@ -513,11 +530,18 @@ pub mod r#type {
     clippy::type_complexity
 )]
 pub unsafe fn r#trait(super_: impl ::ffm::__private::Addressable) -> r#mod {
-    let __ffm_fn: unsafe extern "C" fn(*mut r#impl) -> r#mod = unsafe {
-        ::core::mem::transmute({
-            static __FFM_SLOT: ::ffm::__private::FnSlot = ::ffm::__private::FnSlot::new();
-            __FFM_SLOT.get(&DEFAULT_LIBRARIES, "trait")
-        })
+    unsafe extern "C-unwind" fn __ffm_resolve(__ffm_0: *mut r#impl) -> r#mod {
+        let __ffm_fn: unsafe extern "C-unwind" fn(*mut r#impl) -> r#mod = unsafe {
+            ::core::mem::transmute(__FFM_SLOT.bind(&DEFAULT_LIBRARIES, "trait"))
+        };
+        unsafe { __ffm_fn(__ffm_0) }
+    }
+    static __FFM_SLOT: ::ffm::__private::FnSlot = ::ffm::__private::FnSlot::resolving(
+        __ffm_resolve as unsafe extern "C-unwind" fn(*mut r#impl) -> r#mod
+            as *const ::core::ffi::c_void,
+    );
+    let __ffm_fn: unsafe extern "C-unwind" fn(*mut r#impl) -> r#mod = unsafe {
+        ::core::mem::transmute(__FFM_SLOT.load())
     };
     unsafe { __ffm_fn(::ffm::__private::Addressable::address(&super_).as_mut_ptr()) }
 }

@@ -15,11 +15,18 @@ pub static LIBM: ::ffm::__private::ForeignLibrary = ::ffm::__private::ForeignLib
     clippy::type_complexity
 )]
 pub unsafe fn cos(x: f64) -> f64 {
-    let __ffm_fn: unsafe extern "C" fn(f64) -> f64 = unsafe {
-        ::core::mem::transmute({
-            static __FFM_SLOT: ::ffm::__private::FnSlot = ::ffm::__private::FnSlot::new();
-            __FFM_SLOT.get(&LIBM, "cos")
-        })
+    unsafe extern "C-unwind" fn __ffm_resolve(__ffm_0: f64) -> f64 {
+        let __ffm_fn: unsafe extern "C-unwind" fn(f64) -> f64 = unsafe {
+            ::core::mem::transmute(__FFM_SLOT.bind(&LIBM, "cos"))
+        };
+        unsafe { __ffm_fn(__ffm_0) }
+    }
+    static __FFM_SLOT: ::ffm::__private::FnSlot = ::ffm::__private::FnSlot::resolving(
+        __ffm_resolve as unsafe extern "C-unwind" fn(f64) -> f64
+            as *const ::core::ffi::c_void,
+    );
+    let __ffm_fn: unsafe extern "C-unwind" fn(f64) -> f64 = unsafe {
+        ::core::mem::transmute(__FFM_SLOT.load())
     };
     unsafe { __ffm_fn(x) }
 }
@@ -46,11 +53,18 @@ pub mod cos {
     clippy::type_complexity
 )]
 pub unsafe fn sqrt(x: f64) -> f64 {
-    let __ffm_fn: unsafe extern "C" fn(f64) -> f64 = unsafe {
-        ::core::mem::transmute({
-            static __FFM_SLOT: ::ffm::__private::FnSlot = ::ffm::__private::FnSlot::new();
-            __FFM_SLOT.get(&LIBM, "sqrt")
-        })
+    unsafe extern "C-unwind" fn __ffm_resolve(__ffm_0: f64) -> f64 {
+        let __ffm_fn: unsafe extern "C-unwind" fn(f64) -> f64 = unsafe {
+            ::core::mem::transmute(__FFM_SLOT.bind(&LIBM, "sqrt"))
+        };
+        unsafe { __ffm_fn(__ffm_0) }
+    }
+    static __FFM_SLOT: ::ffm::__private::FnSlot = ::ffm::__private::FnSlot::resolving(
+        __ffm_resolve as unsafe extern "C-unwind" fn(f64) -> f64
+            as *const ::core::ffi::c_void,
+    );
+    let __ffm_fn: unsafe extern "C-unwind" fn(f64) -> f64 = unsafe {
+        ::core::mem::transmute(__FFM_SLOT.load())
     };
     unsafe { __ffm_fn(x) }
 }
@@ -77,11 +91,18 @@ pub mod sqrt {
     clippy::type_complexity
 )]
 pub unsafe fn pow(base: f64, exponent: f64) -> f64 {
-    let __ffm_fn: unsafe extern "C" fn(f64, f64) -> f64 = unsafe {
-        ::core::mem::transmute({
-            static __FFM_SLOT: ::ffm::__private::FnSlot = ::ffm::__private::FnSlot::new();
-            __FFM_SLOT.get(&LIBM, "pow")
-        })
+    unsafe extern "C-unwind" fn __ffm_resolve(__ffm_0: f64, __ffm_1: f64) -> f64 {
+        let __ffm_fn: unsafe extern "C-unwind" fn(f64, f64) -> f64 = unsafe {
+            ::core::mem::transmute(__FFM_SLOT.bind(&LIBM, "pow"))
+        };
+        unsafe { __ffm_fn(__ffm_0, __ffm_1) }
+    }
+    static __FFM_SLOT: ::ffm::__private::FnSlot = ::ffm::__private::FnSlot::resolving(
+        __ffm_resolve as unsafe extern "C-unwind" fn(f64, f64) -> f64
+            as *const ::core::ffi::c_void,
+    );
+    let __ffm_fn: unsafe extern "C-unwind" fn(f64, f64) -> f64 = unsafe {
+        ::core::mem::transmute(__FFM_SLOT.load())
     };
     unsafe { __ffm_fn(base, exponent) }
 }
@@ -111,11 +132,18 @@ pub mod pow {
     clippy::type_complexity
 )]
 pub unsafe fn fabsf(x: f32) -> f32 {
-    let __ffm_fn: unsafe extern "C" fn(f32) -> f32 = unsafe {
-        ::core::mem::transmute({
-            static __FFM_SLOT: ::ffm::__private::FnSlot = ::ffm::__private::FnSlot::new();
-            __FFM_SLOT.get(&LIBM, "fabsf")
-        })
+    unsafe extern "C-unwind" fn __ffm_resolve(__ffm_0: f32) -> f32 {
+        let __ffm_fn: unsafe extern "C-unwind" fn(f32) -> f32 = unsafe {
+            ::core::mem::transmute(__FFM_SLOT.bind(&LIBM, "fabsf"))
+        };
+        unsafe { __ffm_fn(__ffm_0) }
+    }
+    static __FFM_SLOT: ::ffm::__private::FnSlot = ::ffm::__private::FnSlot::resolving(
+        __ffm_resolve as unsafe extern "C-unwind" fn(f32) -> f32
+            as *const ::core::ffi::c_void,
+    );
+    let __ffm_fn: unsafe extern "C-unwind" fn(f32) -> f32 = unsafe {
+        ::core::mem::transmute(__FFM_SLOT.load())
     };
     unsafe { __ffm_fn(x) }
 }

@@ -113,11 +113,25 @@ pub static DEFAULT_LIBRARIES: ::ffm::__private::ForeignLibrary = ::ffm::__privat
     clippy::type_complexity
 )]
 pub unsafe fn bind_text(text: impl ::ffm::__private::Addressable, d: destructor) {
-    let __ffm_fn: unsafe extern "C" fn(*const ::core::ffi::c_char, destructor) = unsafe {
-        ::core::mem::transmute({
-            static __FFM_SLOT: ::ffm::__private::FnSlot = ::ffm::__private::FnSlot::new();
-            __FFM_SLOT.get(&DEFAULT_LIBRARIES, "bind_text")
-        })
+    unsafe extern "C-unwind" fn __ffm_resolve(
+        __ffm_0: *const ::core::ffi::c_char,
+        __ffm_1: destructor,
+    ) {
+        let __ffm_fn: unsafe extern "C-unwind" fn(
+            *const ::core::ffi::c_char,
+            destructor,
+        ) = unsafe {
+            ::core::mem::transmute(__FFM_SLOT.bind(&DEFAULT_LIBRARIES, "bind_text"))
+        };
+        unsafe { __ffm_fn(__ffm_0, __ffm_1) }
+    }
+    static __FFM_SLOT: ::ffm::__private::FnSlot = ::ffm::__private::FnSlot::resolving(
+        __ffm_resolve
+            as unsafe extern "C-unwind" fn(*const ::core::ffi::c_char, destructor)
+            as *const ::core::ffi::c_void,
+    );
+    let __ffm_fn: unsafe extern "C-unwind" fn(*const ::core::ffi::c_char, destructor) = unsafe {
+        ::core::mem::transmute(__FFM_SLOT.load())
     };
     unsafe { __ffm_fn(::ffm::__private::Addressable::address(&text).as_ptr(), d) }
 }

@@ -174,11 +174,23 @@ pub mod inner {
         clippy::type_complexity
     )]
     pub unsafe fn thing_id(t: impl ::ffm::__private::Addressable) -> ::core::ffi::c_int {
-        let __ffm_fn: unsafe extern "C" fn(*const thing) -> ::core::ffi::c_int = unsafe {
-            ::core::mem::transmute({
-                static __FFM_SLOT: ::ffm::__private::FnSlot = ::ffm::__private::FnSlot::new();
-                __FFM_SLOT.get(&DEFAULT_LIBRARIES, "thing_id")
-            })
+        unsafe extern "C-unwind" fn __ffm_resolve(
+            __ffm_0: *const thing,
+        ) -> ::core::ffi::c_int {
+            let __ffm_fn: unsafe extern "C-unwind" fn(
+                *const thing,
+            ) -> ::core::ffi::c_int = unsafe {
+                ::core::mem::transmute(__FFM_SLOT.bind(&DEFAULT_LIBRARIES, "thing_id"))
+            };
+            unsafe { __ffm_fn(__ffm_0) }
+        }
+        static __FFM_SLOT: ::ffm::__private::FnSlot = ::ffm::__private::FnSlot::resolving(
+            __ffm_resolve
+                as unsafe extern "C-unwind" fn(*const thing) -> ::core::ffi::c_int
+                as *const ::core::ffi::c_void,
+        );
+        let __ffm_fn: unsafe extern "C-unwind" fn(*const thing) -> ::core::ffi::c_int = unsafe {
+            ::core::mem::transmute(__FFM_SLOT.load())
         };
         unsafe { __ffm_fn(::ffm::__private::Addressable::address(&t).as_ptr()) }
     }

@@ -404,15 +404,29 @@ pub unsafe fn stat_(
     path: impl ::ffm::__private::Addressable,
     buffer: impl ::ffm::__private::Addressable,
 ) -> ::core::ffi::c_int {
-    let __ffm_fn: unsafe extern "C" fn(
+    unsafe extern "C-unwind" fn __ffm_resolve(
+        __ffm_0: *const ::core::ffi::c_char,
+        __ffm_1: *mut stat,
+    ) -> ::core::ffi::c_int {
+        let __ffm_fn: unsafe extern "C-unwind" fn(
+            *const ::core::ffi::c_char,
+            *mut stat,
+        ) -> ::core::ffi::c_int = unsafe {
+            ::core::mem::transmute(__FFM_SLOT.bind(&DEFAULT_LIBRARIES, "stat"))
+        };
+        unsafe { __ffm_fn(__ffm_0, __ffm_1) }
+    }
+    static __FFM_SLOT: ::ffm::__private::FnSlot = ::ffm::__private::FnSlot::resolving(
+        __ffm_resolve
+            as unsafe extern "C-unwind" fn(
+                *const ::core::ffi::c_char,
+                *mut stat,
+            ) -> ::core::ffi::c_int as *const ::core::ffi::c_void,
+    );
+    let __ffm_fn: unsafe extern "C-unwind" fn(
         *const ::core::ffi::c_char,
         *mut stat,
-    ) -> ::core::ffi::c_int = unsafe {
-        ::core::mem::transmute({
-            static __FFM_SLOT: ::ffm::__private::FnSlot = ::ffm::__private::FnSlot::new();
-            __FFM_SLOT.get(&DEFAULT_LIBRARIES, "stat")
-        })
-    };
+    ) -> ::core::ffi::c_int = unsafe { ::core::mem::transmute(__FFM_SLOT.load()) };
     unsafe {
         __ffm_fn(
             ::ffm::__private::Addressable::address(&path).as_ptr(),
@@ -446,11 +460,21 @@ pub mod stat_ {
     clippy::type_complexity
 )]
 pub unsafe fn install(handler_: handler, signal: ::core::ffi::c_int) {
-    let __ffm_fn: unsafe extern "C" fn(handler, ::core::ffi::c_int) = unsafe {
-        ::core::mem::transmute({
-            static __FFM_SLOT: ::ffm::__private::FnSlot = ::ffm::__private::FnSlot::new();
-            __FFM_SLOT.get(&DEFAULT_LIBRARIES, "install")
-        })
+    unsafe extern "C-unwind" fn __ffm_resolve(
+        __ffm_0: handler,
+        __ffm_1: ::core::ffi::c_int,
+    ) {
+        let __ffm_fn: unsafe extern "C-unwind" fn(handler, ::core::ffi::c_int) = unsafe {
+            ::core::mem::transmute(__FFM_SLOT.bind(&DEFAULT_LIBRARIES, "install"))
+        };
+        unsafe { __ffm_fn(__ffm_0, __ffm_1) }
+    }
+    static __FFM_SLOT: ::ffm::__private::FnSlot = ::ffm::__private::FnSlot::resolving(
+        __ffm_resolve as unsafe extern "C-unwind" fn(handler, ::core::ffi::c_int)
+            as *const ::core::ffi::c_void,
+    );
+    let __ffm_fn: unsafe extern "C-unwind" fn(handler, ::core::ffi::c_int) = unsafe {
+        ::core::mem::transmute(__FFM_SLOT.load())
     };
     unsafe { __ffm_fn(handler_, signal) }
 }

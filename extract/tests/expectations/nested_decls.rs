@@ -474,11 +474,18 @@ pub static DEFAULT_LIBRARIES: ::ffm::__private::ForeignLibrary = ::ffm::__privat
     clippy::type_complexity
 )]
 pub unsafe fn shift(p: nested_point) -> nested_point {
-    let __ffm_fn: unsafe extern "C" fn(nested_point) -> nested_point = unsafe {
-        ::core::mem::transmute({
-            static __FFM_SLOT: ::ffm::__private::FnSlot = ::ffm::__private::FnSlot::new();
-            __FFM_SLOT.get(&DEFAULT_LIBRARIES, "shift")
-        })
+    unsafe extern "C-unwind" fn __ffm_resolve(__ffm_0: nested_point) -> nested_point {
+        let __ffm_fn: unsafe extern "C-unwind" fn(nested_point) -> nested_point = unsafe {
+            ::core::mem::transmute(__FFM_SLOT.bind(&DEFAULT_LIBRARIES, "shift"))
+        };
+        unsafe { __ffm_fn(__ffm_0) }
+    }
+    static __FFM_SLOT: ::ffm::__private::FnSlot = ::ffm::__private::FnSlot::resolving(
+        __ffm_resolve as unsafe extern "C-unwind" fn(nested_point) -> nested_point
+            as *const ::core::ffi::c_void,
+    );
+    let __ffm_fn: unsafe extern "C-unwind" fn(nested_point) -> nested_point = unsafe {
+        ::core::mem::transmute(__FFM_SLOT.load())
     };
     unsafe { __ffm_fn(p) }
 }

@@ -44,12 +44,24 @@ pub static DEFAULT_LIBRARIES: ::ffm::__private::ForeignLibrary = ::ffm::__privat
     clippy::type_complexity
 )]
 pub unsafe fn db_open(path: impl ::ffm::__private::Addressable) -> *mut database {
-    let __ffm_fn: unsafe extern "C" fn(*const ::core::ffi::c_char) -> *mut database = unsafe {
-        ::core::mem::transmute({
-            static __FFM_SLOT: ::ffm::__private::FnSlot = ::ffm::__private::FnSlot::new();
-            __FFM_SLOT.get(&DEFAULT_LIBRARIES, "db_open")
-        })
-    };
+    unsafe extern "C-unwind" fn __ffm_resolve(
+        __ffm_0: *const ::core::ffi::c_char,
+    ) -> *mut database {
+        let __ffm_fn: unsafe extern "C-unwind" fn(
+            *const ::core::ffi::c_char,
+        ) -> *mut database = unsafe {
+            ::core::mem::transmute(__FFM_SLOT.bind(&DEFAULT_LIBRARIES, "db_open"))
+        };
+        unsafe { __ffm_fn(__ffm_0) }
+    }
+    static __FFM_SLOT: ::ffm::__private::FnSlot = ::ffm::__private::FnSlot::resolving(
+        __ffm_resolve
+            as unsafe extern "C-unwind" fn(*const ::core::ffi::c_char) -> *mut database
+            as *const ::core::ffi::c_void,
+    );
+    let __ffm_fn: unsafe extern "C-unwind" fn(
+        *const ::core::ffi::c_char,
+    ) -> *mut database = unsafe { ::core::mem::transmute(__FFM_SLOT.load()) };
     unsafe { __ffm_fn(::ffm::__private::Addressable::address(&path).as_ptr()) }
 }
 /// The descriptor and address of [`db_open`](fn@db_open).
@@ -75,11 +87,20 @@ pub mod db_open {
     clippy::type_complexity
 )]
 pub unsafe fn db_close(db: impl ::ffm::__private::Addressable) -> ::core::ffi::c_int {
-    let __ffm_fn: unsafe extern "C" fn(*mut database) -> ::core::ffi::c_int = unsafe {
-        ::core::mem::transmute({
-            static __FFM_SLOT: ::ffm::__private::FnSlot = ::ffm::__private::FnSlot::new();
-            __FFM_SLOT.get(&DEFAULT_LIBRARIES, "db_close")
-        })
+    unsafe extern "C-unwind" fn __ffm_resolve(
+        __ffm_0: *mut database,
+    ) -> ::core::ffi::c_int {
+        let __ffm_fn: unsafe extern "C-unwind" fn(*mut database) -> ::core::ffi::c_int = unsafe {
+            ::core::mem::transmute(__FFM_SLOT.bind(&DEFAULT_LIBRARIES, "db_close"))
+        };
+        unsafe { __ffm_fn(__ffm_0) }
+    }
+    static __FFM_SLOT: ::ffm::__private::FnSlot = ::ffm::__private::FnSlot::resolving(
+        __ffm_resolve as unsafe extern "C-unwind" fn(*mut database) -> ::core::ffi::c_int
+            as *const ::core::ffi::c_void,
+    );
+    let __ffm_fn: unsafe extern "C-unwind" fn(*mut database) -> ::core::ffi::c_int = unsafe {
+        ::core::mem::transmute(__FFM_SLOT.load())
     };
     unsafe { __ffm_fn(::ffm::__private::Addressable::address(&db).as_mut_ptr()) }
 }
@@ -109,15 +130,29 @@ pub unsafe fn db_prepare(
     db: impl ::ffm::__private::Addressable,
     sql: impl ::ffm::__private::Addressable,
 ) -> statement {
-    let __ffm_fn: unsafe extern "C" fn(
+    unsafe extern "C-unwind" fn __ffm_resolve(
+        __ffm_0: *mut database,
+        __ffm_1: *const ::core::ffi::c_char,
+    ) -> statement {
+        let __ffm_fn: unsafe extern "C-unwind" fn(
+            *mut database,
+            *const ::core::ffi::c_char,
+        ) -> statement = unsafe {
+            ::core::mem::transmute(__FFM_SLOT.bind(&DEFAULT_LIBRARIES, "db_prepare"))
+        };
+        unsafe { __ffm_fn(__ffm_0, __ffm_1) }
+    }
+    static __FFM_SLOT: ::ffm::__private::FnSlot = ::ffm::__private::FnSlot::resolving(
+        __ffm_resolve
+            as unsafe extern "C-unwind" fn(
+                *mut database,
+                *const ::core::ffi::c_char,
+            ) -> statement as *const ::core::ffi::c_void,
+    );
+    let __ffm_fn: unsafe extern "C-unwind" fn(
         *mut database,
         *const ::core::ffi::c_char,
-    ) -> statement = unsafe {
-        ::core::mem::transmute({
-            static __FFM_SLOT: ::ffm::__private::FnSlot = ::ffm::__private::FnSlot::new();
-            __FFM_SLOT.get(&DEFAULT_LIBRARIES, "db_prepare")
-        })
-    };
+    ) -> statement = unsafe { ::core::mem::transmute(__FFM_SLOT.load()) };
     unsafe {
         __ffm_fn(
             ::ffm::__private::Addressable::address(&db).as_mut_ptr(),
@@ -151,11 +186,18 @@ pub mod db_prepare {
     clippy::type_complexity
 )]
 pub unsafe fn db_finalize(s: statement) {
-    let __ffm_fn: unsafe extern "C" fn(statement) = unsafe {
-        ::core::mem::transmute({
-            static __FFM_SLOT: ::ffm::__private::FnSlot = ::ffm::__private::FnSlot::new();
-            __FFM_SLOT.get(&DEFAULT_LIBRARIES, "db_finalize")
-        })
+    unsafe extern "C-unwind" fn __ffm_resolve(__ffm_0: statement) {
+        let __ffm_fn: unsafe extern "C-unwind" fn(statement) = unsafe {
+            ::core::mem::transmute(__FFM_SLOT.bind(&DEFAULT_LIBRARIES, "db_finalize"))
+        };
+        unsafe { __ffm_fn(__ffm_0) }
+    }
+    static __FFM_SLOT: ::ffm::__private::FnSlot = ::ffm::__private::FnSlot::resolving(
+        __ffm_resolve as unsafe extern "C-unwind" fn(statement)
+            as *const ::core::ffi::c_void,
+    );
+    let __ffm_fn: unsafe extern "C-unwind" fn(statement) = unsafe {
+        ::core::mem::transmute(__FFM_SLOT.load())
     };
     unsafe { __ffm_fn(s) }
 }
@@ -182,11 +224,18 @@ pub mod db_finalize {
     clippy::type_complexity
 )]
 pub unsafe fn use_union(u: impl ::ffm::__private::Addressable) {
-    let __ffm_fn: unsafe extern "C" fn(*mut never_defined) = unsafe {
-        ::core::mem::transmute({
-            static __FFM_SLOT: ::ffm::__private::FnSlot = ::ffm::__private::FnSlot::new();
-            __FFM_SLOT.get(&DEFAULT_LIBRARIES, "use_union")
-        })
+    unsafe extern "C-unwind" fn __ffm_resolve(__ffm_0: *mut never_defined) {
+        let __ffm_fn: unsafe extern "C-unwind" fn(*mut never_defined) = unsafe {
+            ::core::mem::transmute(__FFM_SLOT.bind(&DEFAULT_LIBRARIES, "use_union"))
+        };
+        unsafe { __ffm_fn(__ffm_0) }
+    }
+    static __FFM_SLOT: ::ffm::__private::FnSlot = ::ffm::__private::FnSlot::resolving(
+        __ffm_resolve as unsafe extern "C-unwind" fn(*mut never_defined)
+            as *const ::core::ffi::c_void,
+    );
+    let __ffm_fn: unsafe extern "C-unwind" fn(*mut never_defined) = unsafe {
+        ::core::mem::transmute(__FFM_SLOT.load())
     };
     unsafe { __ffm_fn(::ffm::__private::Addressable::address(&u).as_mut_ptr()) }
 }

@@ -954,11 +954,23 @@ pub static DEFAULT_LIBRARIES: ::ffm::__private::ForeignLibrary = ::ffm::__privat
 pub unsafe fn header_length(
     h: impl ::ffm::__private::Addressable,
 ) -> ::core::ffi::c_uint {
-    let __ffm_fn: unsafe extern "C" fn(*const header) -> ::core::ffi::c_uint = unsafe {
-        ::core::mem::transmute({
-            static __FFM_SLOT: ::ffm::__private::FnSlot = ::ffm::__private::FnSlot::new();
-            __FFM_SLOT.get(&DEFAULT_LIBRARIES, "header_length")
-        })
+    unsafe extern "C-unwind" fn __ffm_resolve(
+        __ffm_0: *const header,
+    ) -> ::core::ffi::c_uint {
+        let __ffm_fn: unsafe extern "C-unwind" fn(
+            *const header,
+        ) -> ::core::ffi::c_uint = unsafe {
+            ::core::mem::transmute(__FFM_SLOT.bind(&DEFAULT_LIBRARIES, "header_length"))
+        };
+        unsafe { __ffm_fn(__ffm_0) }
+    }
+    static __FFM_SLOT: ::ffm::__private::FnSlot = ::ffm::__private::FnSlot::resolving(
+        __ffm_resolve
+            as unsafe extern "C-unwind" fn(*const header) -> ::core::ffi::c_uint
+            as *const ::core::ffi::c_void,
+    );
+    let __ffm_fn: unsafe extern "C-unwind" fn(*const header) -> ::core::ffi::c_uint = unsafe {
+        ::core::mem::transmute(__FFM_SLOT.load())
     };
     unsafe { __ffm_fn(::ffm::__private::Addressable::address(&h).as_ptr()) }
 }

@@ -15,11 +15,18 @@ pub static LIBRARY_M: ::ffm::__private::ForeignLibrary = ::ffm::__private::Forei
     clippy::type_complexity
 )]
 pub unsafe fn floor(x: f64) -> f64 {
-    let __ffm_fn: unsafe extern "C" fn(f64) -> f64 = unsafe {
-        ::core::mem::transmute({
-            static __FFM_SLOT: ::ffm::__private::FnSlot = ::ffm::__private::FnSlot::new();
-            __FFM_SLOT.get(&LIBRARY_M, "floor")
-        })
+    unsafe extern "C-unwind" fn __ffm_resolve(__ffm_0: f64) -> f64 {
+        let __ffm_fn: unsafe extern "C-unwind" fn(f64) -> f64 = unsafe {
+            ::core::mem::transmute(__FFM_SLOT.bind(&LIBRARY_M, "floor"))
+        };
+        unsafe { __ffm_fn(__ffm_0) }
+    }
+    static __FFM_SLOT: ::ffm::__private::FnSlot = ::ffm::__private::FnSlot::resolving(
+        __ffm_resolve as unsafe extern "C-unwind" fn(f64) -> f64
+            as *const ::core::ffi::c_void,
+    );
+    let __ffm_fn: unsafe extern "C-unwind" fn(f64) -> f64 = unsafe {
+        ::core::mem::transmute(__FFM_SLOT.load())
     };
     unsafe { __ffm_fn(x) }
 }

@@ -1745,11 +1745,18 @@ pub static DEFAULT_LIBRARIES: ::ffm::__private::ForeignLibrary = ::ffm::__privat
     clippy::type_complexity
 )]
 pub unsafe fn area(r: impl ::ffm::__private::Addressable) -> f64 {
-    let __ffm_fn: unsafe extern "C" fn(*const rect) -> f64 = unsafe {
-        ::core::mem::transmute({
-            static __FFM_SLOT: ::ffm::__private::FnSlot = ::ffm::__private::FnSlot::new();
-            __FFM_SLOT.get(&DEFAULT_LIBRARIES, "area")
-        })
+    unsafe extern "C-unwind" fn __ffm_resolve(__ffm_0: *const rect) -> f64 {
+        let __ffm_fn: unsafe extern "C-unwind" fn(*const rect) -> f64 = unsafe {
+            ::core::mem::transmute(__FFM_SLOT.bind(&DEFAULT_LIBRARIES, "area"))
+        };
+        unsafe { __ffm_fn(__ffm_0) }
+    }
+    static __FFM_SLOT: ::ffm::__private::FnSlot = ::ffm::__private::FnSlot::resolving(
+        __ffm_resolve as unsafe extern "C-unwind" fn(*const rect) -> f64
+            as *const ::core::ffi::c_void,
+    );
+    let __ffm_fn: unsafe extern "C-unwind" fn(*const rect) -> f64 = unsafe {
+        ::core::mem::transmute(__FFM_SLOT.load())
     };
     unsafe { __ffm_fn(::ffm::__private::Addressable::address(&r).as_ptr()) }
 }
@@ -1776,11 +1783,18 @@ pub mod area {
     clippy::type_complexity
 )]
 pub unsafe fn midpoint(a: point, b: point) -> point {
-    let __ffm_fn: unsafe extern "C" fn(point, point) -> point = unsafe {
-        ::core::mem::transmute({
-            static __FFM_SLOT: ::ffm::__private::FnSlot = ::ffm::__private::FnSlot::new();
-            __FFM_SLOT.get(&DEFAULT_LIBRARIES, "midpoint")
-        })
+    unsafe extern "C-unwind" fn __ffm_resolve(__ffm_0: point, __ffm_1: point) -> point {
+        let __ffm_fn: unsafe extern "C-unwind" fn(point, point) -> point = unsafe {
+            ::core::mem::transmute(__FFM_SLOT.bind(&DEFAULT_LIBRARIES, "midpoint"))
+        };
+        unsafe { __ffm_fn(__ffm_0, __ffm_1) }
+    }
+    static __FFM_SLOT: ::ffm::__private::FnSlot = ::ffm::__private::FnSlot::resolving(
+        __ffm_resolve as unsafe extern "C-unwind" fn(point, point) -> point
+            as *const ::core::ffi::c_void,
+    );
+    let __ffm_fn: unsafe extern "C-unwind" fn(point, point) -> point = unsafe {
+        ::core::mem::transmute(__FFM_SLOT.load())
     };
     unsafe { __ffm_fn(a, b) }
 }

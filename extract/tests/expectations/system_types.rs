@@ -2026,16 +2026,33 @@ pub unsafe fn buffer_write(
     data: impl ::ffm::__private::Addressable,
     length: usize,
 ) -> usize {
-    let __ffm_fn: unsafe extern "C" fn(
+    unsafe extern "C-unwind" fn __ffm_resolve(
+        __ffm_0: *mut buffer,
+        __ffm_1: *const ::core::ffi::c_void,
+        __ffm_2: usize,
+    ) -> usize {
+        let __ffm_fn: unsafe extern "C-unwind" fn(
+            *mut buffer,
+            *const ::core::ffi::c_void,
+            usize,
+        ) -> usize = unsafe {
+            ::core::mem::transmute(__FFM_SLOT.bind(&DEFAULT_LIBRARIES, "buffer_write"))
+        };
+        unsafe { __ffm_fn(__ffm_0, __ffm_1, __ffm_2) }
+    }
+    static __FFM_SLOT: ::ffm::__private::FnSlot = ::ffm::__private::FnSlot::resolving(
+        __ffm_resolve
+            as unsafe extern "C-unwind" fn(
+                *mut buffer,
+                *const ::core::ffi::c_void,
+                usize,
+            ) -> usize as *const ::core::ffi::c_void,
+    );
+    let __ffm_fn: unsafe extern "C-unwind" fn(
         *mut buffer,
         *const ::core::ffi::c_void,
         usize,
-    ) -> usize = unsafe {
-        ::core::mem::transmute({
-            static __FFM_SLOT: ::ffm::__private::FnSlot = ::ffm::__private::FnSlot::new();
-            __FFM_SLOT.get(&DEFAULT_LIBRARIES, "buffer_write")
-        })
-    };
+    ) -> usize = unsafe { ::core::mem::transmute(__FFM_SLOT.load()) };
     unsafe {
         __ffm_fn(
             ::ffm::__private::Addressable::address(&b).as_mut_ptr(),
@@ -2075,16 +2092,33 @@ pub unsafe fn buffer_read(
     out: impl ::ffm::__private::Addressable,
     length: usize,
 ) -> isize {
-    let __ffm_fn: unsafe extern "C" fn(
+    unsafe extern "C-unwind" fn __ffm_resolve(
+        __ffm_0: *mut buffer,
+        __ffm_1: *mut ::core::ffi::c_void,
+        __ffm_2: usize,
+    ) -> isize {
+        let __ffm_fn: unsafe extern "C-unwind" fn(
+            *mut buffer,
+            *mut ::core::ffi::c_void,
+            usize,
+        ) -> isize = unsafe {
+            ::core::mem::transmute(__FFM_SLOT.bind(&DEFAULT_LIBRARIES, "buffer_read"))
+        };
+        unsafe { __ffm_fn(__ffm_0, __ffm_1, __ffm_2) }
+    }
+    static __FFM_SLOT: ::ffm::__private::FnSlot = ::ffm::__private::FnSlot::resolving(
+        __ffm_resolve
+            as unsafe extern "C-unwind" fn(
+                *mut buffer,
+                *mut ::core::ffi::c_void,
+                usize,
+            ) -> isize as *const ::core::ffi::c_void,
+    );
+    let __ffm_fn: unsafe extern "C-unwind" fn(
         *mut buffer,
         *mut ::core::ffi::c_void,
         usize,
-    ) -> isize = unsafe {
-        ::core::mem::transmute({
-            static __FFM_SLOT: ::ffm::__private::FnSlot = ::ffm::__private::FnSlot::new();
-            __FFM_SLOT.get(&DEFAULT_LIBRARIES, "buffer_read")
-        })
-    };
+    ) -> isize = unsafe { ::core::mem::transmute(__FFM_SLOT.load()) };
     unsafe {
         __ffm_fn(
             ::ffm::__private::Addressable::address(&b).as_mut_ptr(),
@@ -2125,11 +2159,25 @@ pub unsafe fn buffer_checksum(
     a: i8,
     c: u64,
 ) -> i32 {
-    let __ffm_fn: unsafe extern "C" fn(*const buffer, u32, i8, u64) -> i32 = unsafe {
-        ::core::mem::transmute({
-            static __FFM_SLOT: ::ffm::__private::FnSlot = ::ffm::__private::FnSlot::new();
-            __FFM_SLOT.get(&DEFAULT_LIBRARIES, "buffer_checksum")
-        })
+    unsafe extern "C-unwind" fn __ffm_resolve(
+        __ffm_0: *const buffer,
+        __ffm_1: u32,
+        __ffm_2: i8,
+        __ffm_3: u64,
+    ) -> i32 {
+        let __ffm_fn: unsafe extern "C-unwind" fn(*const buffer, u32, i8, u64) -> i32 = unsafe {
+            ::core::mem::transmute(
+                __FFM_SLOT.bind(&DEFAULT_LIBRARIES, "buffer_checksum"),
+            )
+        };
+        unsafe { __ffm_fn(__ffm_0, __ffm_1, __ffm_2, __ffm_3) }
+    }
+    static __FFM_SLOT: ::ffm::__private::FnSlot = ::ffm::__private::FnSlot::resolving(
+        __ffm_resolve as unsafe extern "C-unwind" fn(*const buffer, u32, i8, u64) -> i32
+            as *const ::core::ffi::c_void,
+    );
+    let __ffm_fn: unsafe extern "C-unwind" fn(*const buffer, u32, i8, u64) -> i32 = unsafe {
+        ::core::mem::transmute(__FFM_SLOT.load())
     };
     unsafe { __ffm_fn(::ffm::__private::Addressable::address(&b).as_ptr(), seed, a, c) }
 }
@@ -2164,11 +2212,21 @@ pub unsafe fn buffer_dump(
     b: impl ::ffm::__private::Addressable,
     stream: impl ::ffm::__private::Addressable,
 ) {
-    let __ffm_fn: unsafe extern "C" fn(*const buffer, *mut FILE) = unsafe {
-        ::core::mem::transmute({
-            static __FFM_SLOT: ::ffm::__private::FnSlot = ::ffm::__private::FnSlot::new();
-            __FFM_SLOT.get(&DEFAULT_LIBRARIES, "buffer_dump")
-        })
+    unsafe extern "C-unwind" fn __ffm_resolve(
+        __ffm_0: *const buffer,
+        __ffm_1: *mut FILE,
+    ) {
+        let __ffm_fn: unsafe extern "C-unwind" fn(*const buffer, *mut FILE) = unsafe {
+            ::core::mem::transmute(__FFM_SLOT.bind(&DEFAULT_LIBRARIES, "buffer_dump"))
+        };
+        unsafe { __ffm_fn(__ffm_0, __ffm_1) }
+    }
+    static __FFM_SLOT: ::ffm::__private::FnSlot = ::ffm::__private::FnSlot::resolving(
+        __ffm_resolve as unsafe extern "C-unwind" fn(*const buffer, *mut FILE)
+            as *const ::core::ffi::c_void,
+    );
+    let __ffm_fn: unsafe extern "C-unwind" fn(*const buffer, *mut FILE) = unsafe {
+        ::core::mem::transmute(__FFM_SLOT.load())
     };
     unsafe {
         __ffm_fn(

@@ -722,11 +722,25 @@ pub static DEFAULT_LIBRARIES: ::ffm::__private::ForeignLibrary = ::ffm::__privat
     clippy::type_complexity
 )]
 pub unsafe fn measure(s: const_string, max: length_t) -> another_int {
-    let __ffm_fn: unsafe extern "C" fn(const_string, length_t) -> another_int = unsafe {
-        ::core::mem::transmute({
-            static __FFM_SLOT: ::ffm::__private::FnSlot = ::ffm::__private::FnSlot::new();
-            __FFM_SLOT.get(&DEFAULT_LIBRARIES, "measure")
-        })
+    unsafe extern "C-unwind" fn __ffm_resolve(
+        __ffm_0: const_string,
+        __ffm_1: length_t,
+    ) -> another_int {
+        let __ffm_fn: unsafe extern "C-unwind" fn(
+            const_string,
+            length_t,
+        ) -> another_int = unsafe {
+            ::core::mem::transmute(__FFM_SLOT.bind(&DEFAULT_LIBRARIES, "measure"))
+        };
+        unsafe { __ffm_fn(__ffm_0, __ffm_1) }
+    }
+    static __FFM_SLOT: ::ffm::__private::FnSlot = ::ffm::__private::FnSlot::resolving(
+        __ffm_resolve
+            as unsafe extern "C-unwind" fn(const_string, length_t) -> another_int
+            as *const ::core::ffi::c_void,
+    );
+    let __ffm_fn: unsafe extern "C-unwind" fn(const_string, length_t) -> another_int = unsafe {
+        ::core::mem::transmute(__FFM_SLOT.load())
     };
     unsafe { __ffm_fn(s, max) }
 }
@@ -756,11 +770,18 @@ pub mod measure {
     clippy::type_complexity
 )]
 pub unsafe fn transform(m: impl ::ffm::__private::Addressable) {
-    let __ffm_fn: unsafe extern "C" fn(*mut [f64; 4usize]) = unsafe {
-        ::core::mem::transmute({
-            static __FFM_SLOT: ::ffm::__private::FnSlot = ::ffm::__private::FnSlot::new();
-            __FFM_SLOT.get(&DEFAULT_LIBRARIES, "transform")
-        })
+    unsafe extern "C-unwind" fn __ffm_resolve(__ffm_0: *mut [f64; 4usize]) {
+        let __ffm_fn: unsafe extern "C-unwind" fn(*mut [f64; 4usize]) = unsafe {
+            ::core::mem::transmute(__FFM_SLOT.bind(&DEFAULT_LIBRARIES, "transform"))
+        };
+        unsafe { __ffm_fn(__ffm_0) }
+    }
+    static __FFM_SLOT: ::ffm::__private::FnSlot = ::ffm::__private::FnSlot::resolving(
+        __ffm_resolve as unsafe extern "C-unwind" fn(*mut [f64; 4usize])
+            as *const ::core::ffi::c_void,
+    );
+    let __ffm_fn: unsafe extern "C-unwind" fn(*mut [f64; 4usize]) = unsafe {
+        ::core::mem::transmute(__FFM_SLOT.load())
     };
     unsafe { __ffm_fn(::ffm::__private::Addressable::address(&m).as_mut_ptr()) }
 }
@@ -787,12 +808,26 @@ pub mod transform {
     clippy::type_complexity
 )]
 pub unsafe fn default_handler(arg0: ::core::ffi::c_int) -> ::core::ffi::c_int {
-    let __ffm_fn: unsafe extern "C" fn(::core::ffi::c_int) -> ::core::ffi::c_int = unsafe {
-        ::core::mem::transmute({
-            static __FFM_SLOT: ::ffm::__private::FnSlot = ::ffm::__private::FnSlot::new();
-            __FFM_SLOT.get(&DEFAULT_LIBRARIES, "default_handler")
-        })
-    };
+    unsafe extern "C-unwind" fn __ffm_resolve(
+        __ffm_0: ::core::ffi::c_int,
+    ) -> ::core::ffi::c_int {
+        let __ffm_fn: unsafe extern "C-unwind" fn(
+            ::core::ffi::c_int,
+        ) -> ::core::ffi::c_int = unsafe {
+            ::core::mem::transmute(
+                __FFM_SLOT.bind(&DEFAULT_LIBRARIES, "default_handler"),
+            )
+        };
+        unsafe { __ffm_fn(__ffm_0) }
+    }
+    static __FFM_SLOT: ::ffm::__private::FnSlot = ::ffm::__private::FnSlot::resolving(
+        __ffm_resolve
+            as unsafe extern "C-unwind" fn(::core::ffi::c_int) -> ::core::ffi::c_int
+            as *const ::core::ffi::c_void,
+    );
+    let __ffm_fn: unsafe extern "C-unwind" fn(
+        ::core::ffi::c_int,
+    ) -> ::core::ffi::c_int = unsafe { ::core::mem::transmute(__FFM_SLOT.load()) };
     unsafe { __ffm_fn(arg0) }
 }
 /// The descriptor and address of [`default_handler`](fn@default_handler).
@@ -818,11 +853,18 @@ pub mod default_handler {
     clippy::type_complexity
 )]
 pub unsafe fn locate(p: impl ::ffm::__private::Addressable) -> point_ptr {
-    let __ffm_fn: unsafe extern "C" fn(*mut point_t) -> point_ptr = unsafe {
-        ::core::mem::transmute({
-            static __FFM_SLOT: ::ffm::__private::FnSlot = ::ffm::__private::FnSlot::new();
-            __FFM_SLOT.get(&DEFAULT_LIBRARIES, "locate")
-        })
+    unsafe extern "C-unwind" fn __ffm_resolve(__ffm_0: *mut point_t) -> point_ptr {
+        let __ffm_fn: unsafe extern "C-unwind" fn(*mut point_t) -> point_ptr = unsafe {
+            ::core::mem::transmute(__FFM_SLOT.bind(&DEFAULT_LIBRARIES, "locate"))
+        };
+        unsafe { __ffm_fn(__ffm_0) }
+    }
+    static __FFM_SLOT: ::ffm::__private::FnSlot = ::ffm::__private::FnSlot::resolving(
+        __ffm_resolve as unsafe extern "C-unwind" fn(*mut point_t) -> point_ptr
+            as *const ::core::ffi::c_void,
+    );
+    let __ffm_fn: unsafe extern "C-unwind" fn(*mut point_t) -> point_ptr = unsafe {
+        ::core::mem::transmute(__FFM_SLOT.load())
     };
     unsafe { __ffm_fn(::ffm::__private::Addressable::address(&p).as_mut_ptr()) }
 }

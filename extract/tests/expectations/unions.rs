@@ -1102,11 +1102,18 @@ pub static DEFAULT_LIBRARIES: ::ffm::__private::ForeignLibrary = ::ffm::__privat
     clippy::type_complexity
 )]
 pub unsafe fn negate_number(n: number) -> number {
-    let __ffm_fn: unsafe extern "C" fn(number) -> number = unsafe {
-        ::core::mem::transmute({
-            static __FFM_SLOT: ::ffm::__private::FnSlot = ::ffm::__private::FnSlot::new();
-            __FFM_SLOT.get(&DEFAULT_LIBRARIES, "negate_number")
-        })
+    unsafe extern "C-unwind" fn __ffm_resolve(__ffm_0: number) -> number {
+        let __ffm_fn: unsafe extern "C-unwind" fn(number) -> number = unsafe {
+            ::core::mem::transmute(__FFM_SLOT.bind(&DEFAULT_LIBRARIES, "negate_number"))
+        };
+        unsafe { __ffm_fn(__ffm_0) }
+    }
+    static __FFM_SLOT: ::ffm::__private::FnSlot = ::ffm::__private::FnSlot::resolving(
+        __ffm_resolve as unsafe extern "C-unwind" fn(number) -> number
+            as *const ::core::ffi::c_void,
+    );
+    let __ffm_fn: unsafe extern "C-unwind" fn(number) -> number = unsafe {
+        ::core::mem::transmute(__FFM_SLOT.load())
     };
     unsafe { __ffm_fn(n) }
 }

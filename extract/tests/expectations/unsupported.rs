@@ -63,11 +63,18 @@ pub static DEFAULT_LIBRARIES: ::ffm::__private::ForeignLibrary = ::ffm::__privat
     clippy::type_complexity
 )]
 pub unsafe fn takes_pointer(p: impl ::ffm::__private::Addressable) {
-    let __ffm_fn: unsafe extern "C" fn(*mut ::core::ffi::c_void) = unsafe {
-        ::core::mem::transmute({
-            static __FFM_SLOT: ::ffm::__private::FnSlot = ::ffm::__private::FnSlot::new();
-            __FFM_SLOT.get(&DEFAULT_LIBRARIES, "takes_pointer")
-        })
+    unsafe extern "C-unwind" fn __ffm_resolve(__ffm_0: *mut ::core::ffi::c_void) {
+        let __ffm_fn: unsafe extern "C-unwind" fn(*mut ::core::ffi::c_void) = unsafe {
+            ::core::mem::transmute(__FFM_SLOT.bind(&DEFAULT_LIBRARIES, "takes_pointer"))
+        };
+        unsafe { __ffm_fn(__ffm_0) }
+    }
+    static __FFM_SLOT: ::ffm::__private::FnSlot = ::ffm::__private::FnSlot::resolving(
+        __ffm_resolve as unsafe extern "C-unwind" fn(*mut ::core::ffi::c_void)
+            as *const ::core::ffi::c_void,
+    );
+    let __ffm_fn: unsafe extern "C-unwind" fn(*mut ::core::ffi::c_void) = unsafe {
+        ::core::mem::transmute(__FFM_SLOT.load())
     };
     unsafe { __ffm_fn(::ffm::__private::Addressable::address(&p).as_mut_ptr()) }
 }
@@ -94,11 +101,20 @@ pub mod takes_pointer {
     clippy::type_complexity
 )]
 pub unsafe fn make_has_long_double() -> *mut has_long_double {
-    let __ffm_fn: unsafe extern "C" fn() -> *mut has_long_double = unsafe {
-        ::core::mem::transmute({
-            static __FFM_SLOT: ::ffm::__private::FnSlot = ::ffm::__private::FnSlot::new();
-            __FFM_SLOT.get(&DEFAULT_LIBRARIES, "make_has_long_double")
-        })
+    unsafe extern "C-unwind" fn __ffm_resolve() -> *mut has_long_double {
+        let __ffm_fn: unsafe extern "C-unwind" fn() -> *mut has_long_double = unsafe {
+            ::core::mem::transmute(
+                __FFM_SLOT.bind(&DEFAULT_LIBRARIES, "make_has_long_double"),
+            )
+        };
+        unsafe { __ffm_fn() }
+    }
+    static __FFM_SLOT: ::ffm::__private::FnSlot = ::ffm::__private::FnSlot::resolving(
+        __ffm_resolve as unsafe extern "C-unwind" fn() -> *mut has_long_double
+            as *const ::core::ffi::c_void,
+    );
+    let __ffm_fn: unsafe extern "C-unwind" fn() -> *mut has_long_double = unsafe {
+        ::core::mem::transmute(__FFM_SLOT.load())
     };
     unsafe { __ffm_fn() }
 }
@@ -125,12 +141,24 @@ pub mod make_has_long_double {
     clippy::type_complexity
 )]
 pub unsafe fn still_fine(x: ::core::ffi::c_int) -> ::core::ffi::c_int {
-    let __ffm_fn: unsafe extern "C" fn(::core::ffi::c_int) -> ::core::ffi::c_int = unsafe {
-        ::core::mem::transmute({
-            static __FFM_SLOT: ::ffm::__private::FnSlot = ::ffm::__private::FnSlot::new();
-            __FFM_SLOT.get(&DEFAULT_LIBRARIES, "still_fine")
-        })
-    };
+    unsafe extern "C-unwind" fn __ffm_resolve(
+        __ffm_0: ::core::ffi::c_int,
+    ) -> ::core::ffi::c_int {
+        let __ffm_fn: unsafe extern "C-unwind" fn(
+            ::core::ffi::c_int,
+        ) -> ::core::ffi::c_int = unsafe {
+            ::core::mem::transmute(__FFM_SLOT.bind(&DEFAULT_LIBRARIES, "still_fine"))
+        };
+        unsafe { __ffm_fn(__ffm_0) }
+    }
+    static __FFM_SLOT: ::ffm::__private::FnSlot = ::ffm::__private::FnSlot::resolving(
+        __ffm_resolve
+            as unsafe extern "C-unwind" fn(::core::ffi::c_int) -> ::core::ffi::c_int
+            as *const ::core::ffi::c_void,
+    );
+    let __ffm_fn: unsafe extern "C-unwind" fn(
+        ::core::ffi::c_int,
+    ) -> ::core::ffi::c_int = unsafe { ::core::mem::transmute(__FFM_SLOT.load()) };
     unsafe { __ffm_fn(x) }
 }
 /// The descriptor and address of [`still_fine`](fn@still_fine).

@@ -415,17 +415,37 @@ pub unsafe fn vformat(
     fmt: impl ::ffm::__private::Addressable,
     args: impl ::ffm::__private::Addressable,
 ) -> ::core::ffi::c_int {
-    let __ffm_fn: unsafe extern "C" fn(
+    unsafe extern "C-unwind" fn __ffm_resolve(
+        __ffm_0: *mut ::core::ffi::c_char,
+        __ffm_1: ::core::ffi::c_ulong,
+        __ffm_2: *const ::core::ffi::c_char,
+        __ffm_3: *mut __va_list_tag,
+    ) -> ::core::ffi::c_int {
+        let __ffm_fn: unsafe extern "C-unwind" fn(
+            *mut ::core::ffi::c_char,
+            ::core::ffi::c_ulong,
+            *const ::core::ffi::c_char,
+            *mut __va_list_tag,
+        ) -> ::core::ffi::c_int = unsafe {
+            ::core::mem::transmute(__FFM_SLOT.bind(&DEFAULT_LIBRARIES, "vformat"))
+        };
+        unsafe { __ffm_fn(__ffm_0, __ffm_1, __ffm_2, __ffm_3) }
+    }
+    static __FFM_SLOT: ::ffm::__private::FnSlot = ::ffm::__private::FnSlot::resolving(
+        __ffm_resolve
+            as unsafe extern "C-unwind" fn(
+                *mut ::core::ffi::c_char,
+                ::core::ffi::c_ulong,
+                *const ::core::ffi::c_char,
+                *mut __va_list_tag,
+            ) -> ::core::ffi::c_int as *const ::core::ffi::c_void,
+    );
+    let __ffm_fn: unsafe extern "C-unwind" fn(
         *mut ::core::ffi::c_char,
         ::core::ffi::c_ulong,
         *const ::core::ffi::c_char,
         *mut __va_list_tag,
-    ) -> ::core::ffi::c_int = unsafe {
-        ::core::mem::transmute({
-            static __FFM_SLOT: ::ffm::__private::FnSlot = ::ffm::__private::FnSlot::new();
-            __FFM_SLOT.get(&DEFAULT_LIBRARIES, "vformat")
-        })
-    };
+    ) -> ::core::ffi::c_int = unsafe { ::core::mem::transmute(__FFM_SLOT.load()) };
     unsafe {
         __ffm_fn(
             ::ffm::__private::Addressable::address(&buffer).as_mut_ptr(),

@@ -380,11 +380,18 @@ pub static DEFAULT_LIBRARIES: ::ffm::__private::ForeignLibrary = ::ffm::__privat
     clippy::type_complexity
 )]
 pub unsafe fn set_printer(p: printf_like) {
-    let __ffm_fn: unsafe extern "C" fn(printf_like) = unsafe {
-        ::core::mem::transmute({
-            static __FFM_SLOT: ::ffm::__private::FnSlot = ::ffm::__private::FnSlot::new();
-            __FFM_SLOT.get(&DEFAULT_LIBRARIES, "set_printer")
-        })
+    unsafe extern "C-unwind" fn __ffm_resolve(__ffm_0: printf_like) {
+        let __ffm_fn: unsafe extern "C-unwind" fn(printf_like) = unsafe {
+            ::core::mem::transmute(__FFM_SLOT.bind(&DEFAULT_LIBRARIES, "set_printer"))
+        };
+        unsafe { __ffm_fn(__ffm_0) }
+    }
+    static __FFM_SLOT: ::ffm::__private::FnSlot = ::ffm::__private::FnSlot::resolving(
+        __ffm_resolve as unsafe extern "C-unwind" fn(printf_like)
+            as *const ::core::ffi::c_void,
+    );
+    let __ffm_fn: unsafe extern "C-unwind" fn(printf_like) = unsafe {
+        ::core::mem::transmute(__FFM_SLOT.load())
     };
     unsafe { __ffm_fn(p) }
 }

@@ -13,11 +13,18 @@ pub static LIBRARY_Z: ::ffm::__private::ForeignLibrary = ::ffm::__private::Forei
     clippy::type_complexity
 )]
 pub fn zlibVersion() -> *const ::core::ffi::c_char {
-    let __ffm_fn: unsafe extern "C" fn() -> *const ::core::ffi::c_char = unsafe {
-        ::core::mem::transmute({
-            static __FFM_SLOT: ::ffm::__private::FnSlot = ::ffm::__private::FnSlot::new();
-            __FFM_SLOT.get(&LIBRARY_Z, "zlibVersion")
-        })
+    unsafe extern "C-unwind" fn __ffm_resolve() -> *const ::core::ffi::c_char {
+        let __ffm_fn: unsafe extern "C-unwind" fn() -> *const ::core::ffi::c_char = unsafe {
+            ::core::mem::transmute(__FFM_SLOT.bind(&LIBRARY_Z, "zlibVersion"))
+        };
+        unsafe { __ffm_fn() }
+    }
+    static __FFM_SLOT: ::ffm::__private::FnSlot = ::ffm::__private::FnSlot::resolving(
+        __ffm_resolve as unsafe extern "C-unwind" fn() -> *const ::core::ffi::c_char
+            as *const ::core::ffi::c_void,
+    );
+    let __ffm_fn: unsafe extern "C-unwind" fn() -> *const ::core::ffi::c_char = unsafe {
+        ::core::mem::transmute(__FFM_SLOT.load())
     };
     unsafe { __ffm_fn() }
 }
@@ -49,17 +56,37 @@ pub unsafe fn compress(
     source: impl ::ffm::__private::Addressable,
     source_len: ::core::ffi::c_ulong,
 ) -> ::core::ffi::c_int {
-    let __ffm_fn: unsafe extern "C" fn(
+    unsafe extern "C-unwind" fn __ffm_resolve(
+        __ffm_0: *mut u8,
+        __ffm_1: *mut ::core::ffi::c_ulong,
+        __ffm_2: *const u8,
+        __ffm_3: ::core::ffi::c_ulong,
+    ) -> ::core::ffi::c_int {
+        let __ffm_fn: unsafe extern "C-unwind" fn(
+            *mut u8,
+            *mut ::core::ffi::c_ulong,
+            *const u8,
+            ::core::ffi::c_ulong,
+        ) -> ::core::ffi::c_int = unsafe {
+            ::core::mem::transmute(__FFM_SLOT.bind(&LIBRARY_Z, "compress"))
+        };
+        unsafe { __ffm_fn(__ffm_0, __ffm_1, __ffm_2, __ffm_3) }
+    }
+    static __FFM_SLOT: ::ffm::__private::FnSlot = ::ffm::__private::FnSlot::resolving(
+        __ffm_resolve
+            as unsafe extern "C-unwind" fn(
+                *mut u8,
+                *mut ::core::ffi::c_ulong,
+                *const u8,
+                ::core::ffi::c_ulong,
+            ) -> ::core::ffi::c_int as *const ::core::ffi::c_void,
+    );
+    let __ffm_fn: unsafe extern "C-unwind" fn(
         *mut u8,
         *mut ::core::ffi::c_ulong,
         *const u8,
         ::core::ffi::c_ulong,
-    ) -> ::core::ffi::c_int = unsafe {
-        ::core::mem::transmute({
-            static __FFM_SLOT: ::ffm::__private::FnSlot = ::ffm::__private::FnSlot::new();
-            __FFM_SLOT.get(&LIBRARY_Z, "compress")
-        })
-    };
+    ) -> ::core::ffi::c_int = unsafe { ::core::mem::transmute(__FFM_SLOT.load()) };
     unsafe {
         __ffm_fn(
             ::ffm::__private::Addressable::address(&dest).as_mut_ptr(),
@@ -101,16 +128,33 @@ pub unsafe fn checksum(
     buf: impl ::ffm::__private::Addressable,
     len: ::core::ffi::c_uint,
 ) -> ::core::ffi::c_ulong {
-    let __ffm_fn: unsafe extern "C" fn(
+    unsafe extern "C-unwind" fn __ffm_resolve(
+        __ffm_0: ::core::ffi::c_ulong,
+        __ffm_1: *const u8,
+        __ffm_2: ::core::ffi::c_uint,
+    ) -> ::core::ffi::c_ulong {
+        let __ffm_fn: unsafe extern "C-unwind" fn(
+            ::core::ffi::c_ulong,
+            *const u8,
+            ::core::ffi::c_uint,
+        ) -> ::core::ffi::c_ulong = unsafe {
+            ::core::mem::transmute(__FFM_SLOT.bind(&LIBRARY_Z, "crc32"))
+        };
+        unsafe { __ffm_fn(__ffm_0, __ffm_1, __ffm_2) }
+    }
+    static __FFM_SLOT: ::ffm::__private::FnSlot = ::ffm::__private::FnSlot::resolving(
+        __ffm_resolve
+            as unsafe extern "C-unwind" fn(
+                ::core::ffi::c_ulong,
+                *const u8,
+                ::core::ffi::c_uint,
+            ) -> ::core::ffi::c_ulong as *const ::core::ffi::c_void,
+    );
+    let __ffm_fn: unsafe extern "C-unwind" fn(
         ::core::ffi::c_ulong,
         *const u8,
         ::core::ffi::c_uint,
-    ) -> ::core::ffi::c_ulong = unsafe {
-        ::core::mem::transmute({
-            static __FFM_SLOT: ::ffm::__private::FnSlot = ::ffm::__private::FnSlot::new();
-            __FFM_SLOT.get(&LIBRARY_Z, "crc32")
-        })
-    };
+    ) -> ::core::ffi::c_ulong = unsafe { ::core::mem::transmute(__FFM_SLOT.load()) };
     unsafe { __ffm_fn(crc, ::ffm::__private::Addressable::address(&buf).as_ptr(), len) }
 }
 /// The descriptor and address of [`checksum`](fn@checksum).

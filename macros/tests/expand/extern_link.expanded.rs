@@ -19,10 +19,7 @@ unsafe extern "C" {
     clippy::type_complexity
 )]
 pub fn cos(x: f64) -> f64 {
-    let __ffm_fn: unsafe extern "C" fn(f64) -> f64 = unsafe {
-        ::core::mem::transmute((__ffm_link_cos as *const ::core::ffi::c_void))
-    };
-    unsafe { __ffm_fn(x) }
+    unsafe { __ffm_link_cos(x) }
 }
 /// The descriptor and address of [`cos`](fn@cos).
 #[allow(non_snake_case)]
@@ -47,10 +44,9 @@ pub mod cos {
     clippy::type_complexity
 )]
 pub unsafe fn frexp(x: f64, exp: impl ::ffm::__private::Addressable) -> f64 {
-    let __ffm_fn: unsafe extern "C" fn(f64, *mut ::core::ffi::c_int) -> f64 = unsafe {
-        ::core::mem::transmute((__ffm_link_frexp as *const ::core::ffi::c_void))
-    };
-    unsafe { __ffm_fn(x, ::ffm::__private::Addressable::address(&exp).as_mut_ptr()) }
+    unsafe {
+        __ffm_link_frexp(x, ::ffm::__private::Addressable::address(&exp).as_mut_ptr())
+    }
 }
 /// The descriptor and address of [`frexp`](fn@frexp).
 #[allow(non_snake_case)]

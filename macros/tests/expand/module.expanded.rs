@@ -546,12 +546,27 @@ pub mod testlib {
         clippy::type_complexity
     )]
     pub unsafe fn ffm_id_bump(v: ffm_id, k: ::core::ffi::c_int) -> ffm_id {
-        let __ffm_fn: unsafe extern "C" fn(ffm_id, ::core::ffi::c_int) -> ffm_id = unsafe {
-            ::core::mem::transmute({
-                static __FFM_SLOT: ::ffm::__private::FnSlot = ::ffm::__private::FnSlot::new();
-                __FFM_SLOT.get(&LIBRARY_TESTLIB, "ffm_id_bump")
-            })
-        };
+        unsafe extern "C-unwind" fn __ffm_resolve(
+            __ffm_0: ffm_id,
+            __ffm_1: ::core::ffi::c_int,
+        ) -> ffm_id {
+            let __ffm_fn: unsafe extern "C-unwind" fn(
+                ffm_id,
+                ::core::ffi::c_int,
+            ) -> ffm_id = unsafe {
+                ::core::mem::transmute(__FFM_SLOT.bind(&LIBRARY_TESTLIB, "ffm_id_bump"))
+            };
+            unsafe { __ffm_fn(__ffm_0, __ffm_1) }
+        }
+        static __FFM_SLOT: ::ffm::__private::FnSlot = ::ffm::__private::FnSlot::resolving(
+            __ffm_resolve
+                as unsafe extern "C-unwind" fn(ffm_id, ::core::ffi::c_int) -> ffm_id
+                as *const ::core::ffi::c_void,
+        );
+        let __ffm_fn: unsafe extern "C-unwind" fn(
+            ffm_id,
+            ::core::ffi::c_int,
+        ) -> ffm_id = unsafe { ::core::mem::transmute(__FFM_SLOT.load()) };
         unsafe { __ffm_fn(v, k) }
     }
     /// The descriptor and address of [`ffm_id_bump`](fn@ffm_id_bump).
@@ -584,12 +599,35 @@ pub mod testlib {
         v: ffm_id,
         k: ::core::ffi::c_int,
     ) -> ffm_id {
-        let __ffm_fn: unsafe extern "C" fn(IdCb, ffm_id, ::core::ffi::c_int) -> ffm_id = unsafe {
-            ::core::mem::transmute({
-                static __FFM_SLOT: ::ffm::__private::FnSlot = ::ffm::__private::FnSlot::new();
-                __FFM_SLOT.get(&LIBRARY_TESTLIB, "ffm_call_struct_cb")
-            })
-        };
+        unsafe extern "C-unwind" fn __ffm_resolve(
+            __ffm_0: IdCb,
+            __ffm_1: ffm_id,
+            __ffm_2: ::core::ffi::c_int,
+        ) -> ffm_id {
+            let __ffm_fn: unsafe extern "C-unwind" fn(
+                IdCb,
+                ffm_id,
+                ::core::ffi::c_int,
+            ) -> ffm_id = unsafe {
+                ::core::mem::transmute(
+                    __FFM_SLOT.bind(&LIBRARY_TESTLIB, "ffm_call_struct_cb"),
+                )
+            };
+            unsafe { __ffm_fn(__ffm_0, __ffm_1, __ffm_2) }
+        }
+        static __FFM_SLOT: ::ffm::__private::FnSlot = ::ffm::__private::FnSlot::resolving(
+            __ffm_resolve
+                as unsafe extern "C-unwind" fn(
+                    IdCb,
+                    ffm_id,
+                    ::core::ffi::c_int,
+                ) -> ffm_id as *const ::core::ffi::c_void,
+        );
+        let __ffm_fn: unsafe extern "C-unwind" fn(
+            IdCb,
+            ffm_id,
+            ::core::ffi::c_int,
+        ) -> ffm_id = unsafe { ::core::mem::transmute(__FFM_SLOT.load()) };
         unsafe { __ffm_fn(cb, v, k) }
     }
     /// The descriptor and address of [`ffm_call_struct_cb`](fn@ffm_call_struct_cb).
@@ -671,11 +709,18 @@ pub mod testlib {
         clippy::type_complexity
     )]
     pub fn cbrt(x: f64) -> f64 {
-        let __ffm_fn: unsafe extern "C" fn(f64) -> f64 = unsafe {
-            ::core::mem::transmute({
-                static __FFM_SLOT: ::ffm::__private::FnSlot = ::ffm::__private::FnSlot::new();
-                __FFM_SLOT.get(&LIBM, "cbrt")
-            })
+        unsafe extern "C-unwind" fn __ffm_resolve(__ffm_0: f64) -> f64 {
+            let __ffm_fn: unsafe extern "C-unwind" fn(f64) -> f64 = unsafe {
+                ::core::mem::transmute(__FFM_SLOT.bind(&LIBM, "cbrt"))
+            };
+            unsafe { __ffm_fn(__ffm_0) }
+        }
+        static __FFM_SLOT: ::ffm::__private::FnSlot = ::ffm::__private::FnSlot::resolving(
+            __ffm_resolve as unsafe extern "C-unwind" fn(f64) -> f64
+                as *const ::core::ffi::c_void,
+        );
+        let __ffm_fn: unsafe extern "C-unwind" fn(f64) -> f64 = unsafe {
+            ::core::mem::transmute(__FFM_SLOT.load())
         };
         unsafe { __ffm_fn(x) }
     }
