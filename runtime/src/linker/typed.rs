@@ -354,9 +354,14 @@ type TypedMarker<'lib, S, R> = (fn(S) -> R, &'lib ());
 
 /// A downcall handle viewed through Rust types: arguments `S` (a tuple), return `R`. Made by
 /// [`Downcall::typed`](super::Downcall::typed), which checks the types against the descriptor
-/// once; a call lowers the arguments into a stack array and goes straight to libffi.
+/// once. A signature of scalars calls the function through a Rust `extern "C"` function type;
+/// one with structs by value goes through the handle's register plan (or libffi).
 pub struct TypedDowncall<'lib, S, R> {
     inner: Arc<Prepared>,
+    /// The function, when [`call`](Self::call) may call it through a Rust function type: every
+    /// argument a scalar, the function not variadic, no call state to capture. Held here so
+    /// that such a call loads nothing else.
+    direct: Option<unsafe extern "C" fn()>,
     _types: PhantomData<TypedMarker<'lib, S, R>>,
 }
 
@@ -364,6 +369,7 @@ impl<S, R> Clone for TypedDowncall<'_, S, R> {
     fn clone(&self) -> Self {
         TypedDowncall {
             inner: self.inner.clone(),
+            direct: self.direct,
             _types: PhantomData,
         }
     }
@@ -425,8 +431,10 @@ impl<'lib, S: Signature, R: NativeType> TypedDowncall<'lib, S, R> {
                 ),
             ));
         }
+        let direct = (S::DIRECT && inner.direct && !inner.capture_errno).then_some(inner.code);
         Ok(TypedDowncall {
             inner,
+            direct,
             _types: PhantomData,
         })
     }
@@ -530,15 +538,15 @@ impl<S: Signature, R: NativeReturn> TypedDowncall<'_, S, R> {
     /// [`ByValue`] argument's segment is not exactly the struct's size (nothing is called then).
     #[inline]
     pub unsafe fn call(&self, args: impl IntoArgs<S>) -> R {
+        if let Some(code) = self.direct {
+            // SAFETY: every argument is a scalar and the function is not variadic (see
+            // `direct`); the view checked S and R against the descriptor, which the caller
+            // vouches for. The rest is the caller's contract.
+            return R::from_direct(unsafe { args.call_direct::<R>(code as *const c_void) });
+        }
         let inner = &*self.inner;
         if inner.capture_errno {
             capture_needed(&inner.name);
-        }
-        if S::DIRECT && inner.direct {
-            // SAFETY: every argument is a scalar (S::DIRECT); the view checked S and R against
-            // the descriptor, which the caller vouches for, and the function is not variadic
-            // (`direct`). The rest is the caller's contract.
-            return R::from_direct(unsafe { args.call_direct::<R>(inner.code as *const c_void) });
         }
         if let Some(plan) = &inner.plan {
             // Scalar and void returns only (the typed view checked R against the descriptor).
