@@ -1,10 +1,14 @@
 //! Linker benchmarks: each row measures, in the same run, the direct call through the same
 //! `dlsym` pointer, raw libffi (a prepared CIF, arguments by pointer), and ffm's dynamic
 //! (`Value`) and typed paths. The callees are the project's `benchlib.c` (built `-O2`). The
-//! typed row comes right after the direct one, so that the two closest numbers are measured
-//! closest in time (a shared machine drifts over seconds), and the two take their inputs the
-//! same way: one `black_box` of the arguments per call (and the direct row one of its
-//! function pointer, which the typed path loads from its slot instead).
+//! typed rows take their inputs as the direct row does: one `black_box` of the arguments per
+//! call (and the direct row one of its function pointer, which the typed path loads from its
+//! slot instead).
+//!
+//! After each downcall group, its typed rows are also timed against the direct row in
+//! alternating short blocks (`support/paired.rs`): the printed `paired` lines are the ratios
+//! with the machine's drift cancelled, which criterion's one-row-after-another medians do not
+//! do.
 
 use std::ffi::c_void;
 use std::hint::black_box;
@@ -17,6 +21,9 @@ use ffm::linker::{
 };
 use ffm::prelude::*;
 use libffi::middle::{Cif, Closure, CodePtr, Type, arg};
+
+#[path = "support/paired.rs"]
+mod paired;
 
 /// The typed path: `#[ffm::foreign]` wrappers, bound on first use, called through a typed
 /// function pointer.
@@ -73,22 +80,6 @@ const POINT: StructLayout = StructLayout::new(&[I32.layout(), I32.layout()]);
 const BIG: StructLayout =
     StructLayout::new(&[F64.layout(), F64.layout(), F64.layout(), F64.layout()]);
 
-#[repr(C)]
-#[derive(Clone, Copy)]
-struct Point {
-    x: i32,
-    y: i32,
-}
-
-#[repr(C)]
-#[derive(Clone, Copy)]
-struct Big {
-    a: f64,
-    b: f64,
-    c: f64,
-    d: f64,
-}
-
 fn downcalls(c: &mut Criterion) {
     let arena = Arena::new();
 
@@ -100,14 +91,14 @@ fn downcalls(c: &mut Criterion) {
         let cif = Cif::new(std::iter::empty::<Type>(), Type::void());
         let h = handle("bl_noop", FunctionDescriptor::void(&[]));
         let typed = h.typed::<(), ()>().unwrap();
+        let direct_row = || black_box(direct)();
+        // SAFETY: bl_noop has no preconditions.
+        let typed_row = || unsafe { bl::bl_noop() };
+        // SAFETY: the descriptor matches the benchmark function.
+        let view_row = || unsafe { typed.call(()) };
         let mut g = c.benchmark_group("noop");
-        g.bench_function("direct", |b| b.iter(|| black_box(direct)()));
-        g.bench_function("ffm_typed", |b| {
-            b.iter(|| {
-                // SAFETY: bl_noop has no preconditions.
-                unsafe { bl::bl_noop() }
-            })
-        });
+        g.bench_function("direct", |b| b.iter(direct_row));
+        g.bench_function("ffm_typed", |b| b.iter(typed_row));
         g.bench_function("raw_libffi", |b| {
             b.iter(|| {
                 // SAFETY: the CIF matches bl_noop.
@@ -123,13 +114,9 @@ fn downcalls(c: &mut Criterion) {
                 .unwrap()
             })
         });
-        g.bench_function("ffm_typed_view", |b| {
-            b.iter(|| {
-                // SAFETY: the descriptor (or CIF) matches the benchmark function.
-                unsafe { typed.call(()) }
-            })
-        });
+        g.bench_function("ffm_typed_view", |b| b.iter(view_row));
         g.finish();
+        typed_pairs("noop", direct_row, typed_row, Some(view_row));
     }
 
     // add(int, int)
@@ -143,21 +130,24 @@ fn downcalls(c: &mut Criterion) {
             FunctionDescriptor::of(I32, &[I32.layout(), I32.layout()]),
         );
         let typed = h.typed::<(i32, i32), i32>().unwrap();
+        let direct_row = || {
+            let f = black_box(direct);
+            let (x, y) = black_box((1, 2));
+            f(x, y)
+        };
+        let typed_row = || {
+            let (x, y) = black_box((1, 2));
+            // SAFETY: bl_add has no preconditions.
+            unsafe { bl::bl_add(x, y) }
+        };
+        let view_row = || {
+            let (x, y) = black_box((1, 2));
+            // SAFETY: the descriptor matches the benchmark function.
+            unsafe { typed.call((x, y)) }
+        };
         let mut g = c.benchmark_group("add");
-        g.bench_function("direct", |b| {
-            b.iter(|| {
-                let f = black_box(direct);
-                let (x, y) = black_box((1, 2));
-                f(x, y)
-            })
-        });
-        g.bench_function("ffm_typed", |b| {
-            b.iter(|| {
-                let (x, y) = black_box((1, 2));
-                // SAFETY: bl_add has no preconditions.
-                unsafe { bl::bl_add(x, y) }
-            })
-        });
+        g.bench_function("direct", |b| b.iter(direct_row));
+        g.bench_function("ffm_typed", |b| b.iter(typed_row));
         g.bench_function("raw_libffi", |b| {
             b.iter(|| {
                 let (x, y) = (black_box(1i32), black_box(2i32));
@@ -172,13 +162,9 @@ fn downcalls(c: &mut Criterion) {
                 r.unwrap()
             })
         });
-        g.bench_function("ffm_typed_view", |b| {
-            b.iter(|| {
-                // SAFETY: the descriptor (or CIF) matches the benchmark function.
-                unsafe { typed.call((black_box(1), black_box(2))) }
-            })
-        });
+        g.bench_function("ffm_typed_view", |b| b.iter(view_row));
         g.finish();
+        typed_pairs("add", direct_row, typed_row, Some(view_row));
     }
 
     // mix6(int, long, double, float, char*, long)
@@ -217,21 +203,24 @@ fn downcalls(c: &mut Criterion) {
             .unwrap();
         let text = arena.allocate_str("x").unwrap();
         let tp = text.as_ptr();
+        let direct_row = || {
+            let f = black_box(direct);
+            let (a, e) = black_box((1, tp));
+            f(a, 2, 3.0, 4.0, e, 6)
+        };
+        let typed_row = || {
+            let (a, e) = black_box((1, tp));
+            // SAFETY: `text` is a C string, which is all bl_mix6 reads.
+            unsafe { bl::bl_mix6(a, 2, 3.0, 4.0, e, 6) }
+        };
+        let view_row = || {
+            let (a, e) = black_box((1, tp));
+            // SAFETY: the descriptor matches; `text` is a C string.
+            unsafe { typed.call((a, 2i64, 3.0, 4.0f32, Address::from_ptr(e), 6i64)) }
+        };
         let mut g = c.benchmark_group("mix6");
-        g.bench_function("direct", |b| {
-            b.iter(|| {
-                let f = black_box(direct);
-                let (a, e) = black_box((1, tp));
-                f(a, 2, 3.0, 4.0, e, 6)
-            })
-        });
-        g.bench_function("ffm_typed", |b| {
-            b.iter(|| {
-                let (a, e) = black_box((1, tp));
-                // SAFETY: `text` is a C string, which is all bl_mix6 reads.
-                unsafe { bl::bl_mix6(a, 2, 3.0, 4.0, e, 6) }
-            })
-        });
+        g.bench_function("direct", |b| b.iter(direct_row));
+        g.bench_function("ffm_typed", |b| b.iter(typed_row));
         g.bench_function("raw_libffi", |b| {
             b.iter(|| {
                 let (a, bb, cc, d, e, f) =
@@ -261,20 +250,17 @@ fn downcalls(c: &mut Criterion) {
                 .unwrap()
             })
         });
-        g.bench_function("ffm_typed_view", |b| {
-            b.iter(|| {
-                // SAFETY: the descriptor (or CIF) matches the benchmark function.
-                unsafe { typed.call((black_box(1), 2i64, 3.0, 4.0f32, &*text, 6i64)) }
-            })
-        });
+        g.bench_function("ffm_typed_view", |b| b.iter(view_row));
         g.finish();
+        typed_pairs("mix6", direct_row, typed_row, Some(view_row));
     }
 
     // 8-byte struct by value, in registers both ways
     {
         let p = sym("bl_point_add");
         // SAFETY: bl_point_add has this signature.
-        let direct: extern "C" fn(Point, Point) -> Point = unsafe { std::mem::transmute(p) };
+        let direct: extern "C" fn(bl::bl_point, bl::bl_point) -> bl::bl_point =
+            unsafe { std::mem::transmute(p) };
         let pt = || Type::structure([Type::i32(), Type::i32()]);
         let cif = Cif::new([pt(), pt()], pt());
         let h = handle(
@@ -284,30 +270,30 @@ fn downcalls(c: &mut Criterion) {
         let typed = h.typed::<(ByValue, ByValue), ByValue>().unwrap();
         let a = arena.allocate_from(I32, &[1, 2]).unwrap();
         let bseg = arena.allocate_from(I32, &[3, 4]).unwrap();
-        let (pa, pb) = (Point { x: 1, y: 2 }, Point { x: 3, y: 4 });
+        let (pa, pb) = (bl::bl_point { x: 1, y: 2 }, bl::bl_point { x: 3, y: 4 });
         let mut scratch_buf = [0u64; 4];
+        // Both rows read the same arguments from memory the compiler cannot see through (a
+        // black_box of a tuple of small structs is sometimes rebuilt field by field, and then
+        // read back whole: a store-forwarding stall that has nothing to do with the call).
+        let args = (pa, pb);
+        let direct_row = || {
+            let f = black_box(direct);
+            let (p, q) = *black_box(&args);
+            f(p, q)
+        };
+        let typed_row = || {
+            let (p, q) = *black_box(&args);
+            // SAFETY: bl_point_add has no preconditions.
+            unsafe { bl::bl_point_add(p, q) }
+        };
         let mut g = c.benchmark_group("struct8");
-        g.bench_function("direct", |b| {
-            b.iter(|| {
-                let f = black_box(direct);
-                let (p, q) = black_box((pa, pb));
-                f(p, q)
-            })
-        });
-        // The same arguments as the direct row: captured values, through black_box.
-        let (tp, tq) = (bl::bl_point { x: 1, y: 2 }, bl::bl_point { x: 3, y: 4 });
-        g.bench_function("ffm_typed", |b| {
-            b.iter(|| {
-                let (p, q) = black_box((tp, tq));
-                // SAFETY: bl_point_add has no preconditions.
-                unsafe { bl::bl_point_add(p, q) }
-            })
-        });
+        g.bench_function("direct", |b| b.iter(direct_row));
+        g.bench_function("ffm_typed", |b| b.iter(typed_row));
         g.bench_function("raw_libffi", |b| {
             b.iter(|| {
                 let (x, y) = (black_box(pa), pb);
                 // SAFETY: the CIF matches bl_point_add.
-                unsafe { cif.call::<Point>(CodePtr(p as *mut _), &[arg(&x), arg(&y)]) }
+                unsafe { cif.call::<bl::bl_point>(CodePtr(p as *mut _), &[arg(&x), arg(&y)]) }
             })
         });
         let scratch = ffm::PrefixAllocator::new(Segment::of_mut_slice(&mut scratch_buf));
@@ -334,13 +320,15 @@ fn downcalls(c: &mut Criterion) {
             })
         });
         g.finish();
+        typed_pairs("struct8", direct_row, typed_row, None::<fn()>);
     }
 
     // 32-byte struct by value, in memory both ways
     {
         let p = sym("bl_big_scale");
         // SAFETY: bl_big_scale has this signature.
-        let direct: extern "C" fn(Big, f64) -> Big = unsafe { std::mem::transmute(p) };
+        let direct: extern "C" fn(bl::bl_big, f64) -> bl::bl_big =
+            unsafe { std::mem::transmute(p) };
         let bt = || Type::structure([Type::f64(), Type::f64(), Type::f64(), Type::f64()]);
         let cif = Cif::new([bt(), Type::f64()], bt());
         let h = handle(
@@ -349,39 +337,31 @@ fn downcalls(c: &mut Criterion) {
         );
         let typed = h.typed::<(ByValue, f64), ByValue>().unwrap();
         let v = arena.allocate_from(F64, &[1.0, 2.0, 3.0, 4.0]).unwrap();
-        let big = Big {
+        let big = bl::bl_big {
             a: 1.0,
             b: 2.0,
             c: 3.0,
             d: 4.0,
+        };
+        let direct_row = || {
+            let f = black_box(direct);
+            let v = black_box(big);
+            f(v, 2.0)
+        };
+        // The same argument as the direct row: a captured value, copied through black_box.
+        let typed_row = || {
+            let v = black_box(big);
+            // SAFETY: bl_big_scale has no preconditions.
+            unsafe { bl::bl_big_scale(v, 2.0) }
         };
         let mut g = c.benchmark_group("struct32");
-        g.bench_function("direct", |b| {
-            b.iter(|| {
-                let f = black_box(direct);
-                let v = black_box(big);
-                f(v, 2.0)
-            })
-        });
-        // The same argument as the direct row: a captured value, copied through black_box.
-        let big_typed = bl::bl_big {
-            a: 1.0,
-            b: 2.0,
-            c: 3.0,
-            d: 4.0,
-        };
-        g.bench_function("ffm_typed", |b| {
-            b.iter(|| {
-                let v = black_box(big_typed);
-                // SAFETY: bl_big_scale has no preconditions.
-                unsafe { bl::bl_big_scale(v, 2.0) }
-            })
-        });
+        g.bench_function("direct", |b| b.iter(direct_row));
+        g.bench_function("ffm_typed", |b| b.iter(typed_row));
         g.bench_function("raw_libffi", |b| {
             b.iter(|| {
                 let (x, k) = (black_box(big), 2.0f64);
                 // SAFETY: the CIF matches bl_big_scale.
-                unsafe { cif.call::<Big>(CodePtr(p as *mut _), &[arg(&x), arg(&k)]) }
+                unsafe { cif.call::<bl::bl_big>(CodePtr(p as *mut _), &[arg(&x), arg(&k)]) }
             })
         });
         let mut buf = [0u64; 8];
@@ -408,6 +388,7 @@ fn downcalls(c: &mut Criterion) {
             })
         });
         g.finish();
+        typed_pairs("struct32", direct_row, typed_row, None::<fn()>);
     }
 }
 
@@ -548,6 +529,23 @@ fn upcalls(c: &mut Criterion) {
         });
     }
     g.finish();
+}
+
+/// The paired ratios of a downcall group's typed rows to its direct row (see `paired`).
+fn typed_pairs<A, B, V>(
+    group: &str,
+    direct: impl FnMut() -> A,
+    typed: impl FnMut() -> B,
+    view: Option<impl FnMut() -> V>,
+) {
+    if !paired::wanted() {
+        return;
+    }
+    let mut direct = direct;
+    paired::compare(group, "ffm_typed", "direct", &mut direct, typed);
+    if let Some(view) = view {
+        paired::compare(group, "ffm_typed_view", "direct", &mut direct, view);
+    }
 }
 
 fn config() -> Criterion {

@@ -3,6 +3,10 @@
 //! - allocating 1M 16-byte segments from an arena vs `Box::new([0u8; 16])`;
 //! - closing an arena that holds 1M small (written) segments;
 //! - summing a field of a million structs through an accessor vs a plain loop.
+//!
+//! The sums are also timed against the plain slice in alternating short blocks
+//! (`support/paired.rs`): the printed `paired` lines are those ratios with the machine's drift
+//! cancelled.
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
@@ -10,6 +14,9 @@ use std::time::{Duration, Instant};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use ffm::layout::{Accessor, PathElement, SequenceLayout, StructLayout};
 use ffm::{Arena, I32, Segment, SegmentAllocator};
+
+#[path = "support/paired.rs"]
+mod paired;
 
 const N: usize = 10_000_000;
 const ALLOCS: usize = 1_000_000;
@@ -20,50 +27,59 @@ fn sum_i32(c: &mut Criterion) {
     let seq = SequenceLayout::try_new(N, I32.layout()).unwrap();
     let acc: Accessor<i32, 1> = seq.accessor(&[PathElement::sequence_free()]).unwrap();
 
-    let mut g = c.benchmark_group("sum_10M_i32");
-    g.throughput(Throughput::Elements(N as u64));
-    g.bench_function("plain_slice", |b| {
-        b.iter(|| {
-            let s: &[i32] = black_box(&data);
-            s.iter().fold(0i32, |a, &x| a.wrapping_add(x))
-        })
-    });
-    g.bench_function("get_at_index", |b| {
-        b.iter(|| {
-            let s: &Segment = black_box(seg);
-            let mut sum = 0i32;
-            for i in 0..s.len() / 4 {
-                sum = sum.wrapping_add(s.get_at_index(I32, i));
-            }
-            sum
-        })
-    });
+    let plain = || {
+        let s: &[i32] = black_box(&data);
+        s.iter().fold(0i32, |a, &x| a.wrapping_add(x))
+    };
+    let get_at_index = || {
+        let s: &Segment = black_box(seg);
+        let mut sum = 0i32;
+        for i in 0..s.len() / 4 {
+            sum = sum.wrapping_add(s.get_at_index(I32, i));
+        }
+        sum
+    };
     // The loop runs over the accessor's own dimension, as code walking a sequence does: the
     // index check is then provably true, and the loop vectorizes like the plain one.
-    g.bench_function("accessor", |b| {
-        b.iter(|| {
-            let acc = black_box(acc);
-            let s: &Segment = black_box(seg);
-            let mut sum = 0i32;
-            for i in 0..acc.dimensions()[0] {
-                sum = sum.wrapping_add(acc.get(s, [i]));
-            }
-            sum
-        })
-    });
+    let accessor = || {
+        let acc = black_box(acc);
+        let s: &Segment = black_box(seg);
+        let mut sum = 0i32;
+        for i in 0..acc.dimensions()[0] {
+            sum = sum.wrapping_add(acc.get(s, [i]));
+        }
+        sum
+    };
     // The loop bound is a constant the accessor cannot know: one predictable branch per element.
-    g.bench_function("accessor_const_bound", |b| {
-        b.iter(|| {
-            let acc = black_box(acc);
-            let s: &Segment = black_box(seg);
-            let mut sum = 0i32;
-            for i in 0..N {
-                sum = sum.wrapping_add(acc.get(s, [i]));
-            }
-            sum
-        })
-    });
+    let accessor_const_bound = || {
+        let acc = black_box(acc);
+        let s: &Segment = black_box(seg);
+        let mut sum = 0i32;
+        for i in 0..N {
+            sum = sum.wrapping_add(acc.get(s, [i]));
+        }
+        sum
+    };
+
+    let mut g = c.benchmark_group("sum_10M_i32");
+    g.throughput(Throughput::Elements(N as u64));
+    g.bench_function("plain_slice", |b| b.iter(plain));
+    g.bench_function("get_at_index", |b| b.iter(get_at_index));
+    g.bench_function("accessor", |b| b.iter(accessor));
+    g.bench_function("accessor_const_bound", |b| b.iter(accessor_const_bound));
     g.finish();
+    if paired::wanted() {
+        let group = "sum_10M_i32";
+        paired::compare(group, "get_at_index", "plain_slice", plain, get_at_index);
+        paired::compare(group, "accessor", "plain_slice", plain, accessor);
+        paired::compare(
+            group,
+            "accessor_const_bound",
+            "plain_slice",
+            plain,
+            accessor_const_bound,
+        );
+    }
 }
 
 /// A million `{ int x; int y; }` points: sum the `x` fields through an accessor, and in a plain

@@ -538,12 +538,25 @@ impl<S: Signature, R: NativeReturn> TypedDowncall<'_, S, R> {
     /// [`ByValue`] argument's segment is not exactly the struct's size (nothing is called then).
     #[inline]
     pub unsafe fn call(&self, args: impl IntoArgs<S>) -> R {
-        if let Some(code) = self.direct {
+        if S::DIRECT
+            && let Some(code) = self.direct
+        {
             // SAFETY: every argument is a scalar and the function is not variadic (see
             // `direct`); the view checked S and R against the descriptor, which the caller
             // vouches for. The rest is the caller's contract.
             return R::from_direct(unsafe { args.call_direct::<R>(code as *const c_void) });
         }
+        // SAFETY: forwarded.
+        unsafe { self.call_planned(args) }
+    }
+
+    /// [`call`](Self::call) through the register plan or libffi: out of line, so that the
+    /// direct call above stays small enough to inline everywhere.
+    ///
+    /// # Safety
+    /// As for [`call`](Self::call).
+    #[inline(never)]
+    unsafe fn call_planned(&self, args: impl IntoArgs<S>) -> R {
         let inner = &*self.inner;
         if inner.capture_errno {
             capture_needed(&inner.name);
