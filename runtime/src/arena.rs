@@ -1,6 +1,6 @@
 //! Arenas: many segments, one lifetime, freed together.
 
-use std::cell::{Cell, RefCell};
+use std::cell::Cell;
 use std::sync::atomic::{AtomicPtr, Ordering};
 use std::sync::{Mutex, PoisonError};
 
@@ -37,13 +37,22 @@ pub struct Arena {
     cursor: Cell<*mut u8>,
     /// The lowest usable address of the current chunk.
     start: Cell<*mut u8>,
-    state: RefCell<State>,
+    /// Blocks and clean-ups. Taken out of the cell to be changed, so that the code that
+    /// changes it (adding a chunk) never gets a pointer into the arena: then, where the arena
+    /// is a local, the compiler keeps the cursor in a register across allocations.
+    state: Cell<State>,
 }
 
 struct State {
     blocks: Vec<Block>,
     next_chunk: usize,
     cleanups: Vec<Cleanup>,
+}
+
+impl Default for State {
+    fn default() -> State {
+        State::new()
+    }
 }
 
 impl State {
@@ -98,8 +107,20 @@ impl Arena {
             // segments from the start.
             cursor: Cell::new(std::ptr::without_provenance_mut(GRAIN)),
             start: Cell::new(std::ptr::without_provenance_mut(GRAIN)),
-            state: RefCell::new(State::new()),
+            state: Cell::new(State::new()),
         }
+    }
+
+    /// Runs `f` on the state, taken out of the arena meanwhile. `f` must not touch the arena
+    /// (it would see an empty state); none of its callers can panic in it but by running out
+    /// of memory, which aborts.
+    #[inline(always)]
+    fn with_state<R>(&self, f: impl FnOnce(&mut State) -> R) -> R {
+        let mut state = self.state.take();
+        let r = f(&mut state);
+        // What comes back is the empty state `take` left: nothing to drop.
+        std::mem::forget(self.state.replace(state));
+        r
     }
 
     /// The global arena: shared, never closed, for memory that lives as long as the program.
@@ -117,13 +138,16 @@ impl Arena {
         let cursor = self.cursor.get();
         let start = self.start.get().addr();
         if align.is_power_of_two() && size <= cursor.addr() - start {
-            // The cursor stays a multiple of GRAIN, so for the usual alignments (up to GRAIN)
-            // no masking is needed: the loop-carried work is one subtraction.
+            // The cursor and the chunk start are multiples of GRAIN, so the room between them
+            // is too, and holds `size` rounded up to GRAIN: for the usual alignments (up to
+            // GRAIN) no masking and no second check are needed, and the loop-carried work is
+            // one subtraction.
+            debug_assert!(cursor.addr().is_multiple_of(GRAIN) && start.is_multiple_of(GRAIN));
             let mut new = cursor.addr() - size.next_multiple_of(GRAIN);
             if align > GRAIN {
                 new &= !(align - 1);
             }
-            if new >= start {
+            if align <= GRAIN || new >= start {
                 let ptr = cursor.with_addr(new);
                 self.cursor.set(ptr);
                 // SAFETY: [new, new + size) lies inside the current chunk, between its start and
@@ -136,37 +160,23 @@ impl Arena {
         self.allocate_slow(size, align)
     }
 
-    #[cold]
+    #[inline(always)]
     #[allow(clippy::mut_from_ref)]
     fn allocate_slow(&self, size: usize, align: usize) -> Result<&mut Segment> {
-        layout_for(size, align)?;
-        if size == 0 {
-            // SAFETY: a zero-length segment at a non-null, aligned address touches no memory.
-            return Ok(unsafe { Segment::from_raw_parts_mut(dangling(align), 0) });
-        }
-        let mut state = self.state.borrow_mut();
-        let start = if size > LARGE {
-            state.large(size, align)?
-        } else {
-            let chunk = state.new_chunk(size.next_multiple_of(GRAIN), align, 0)?;
-            let base = chunk.ptr();
-            let end = base.wrapping_add(chunk.len());
-            let start = end.with_addr((end.addr() - size.next_multiple_of(GRAIN)) & !(align - 1));
-            self.cursor.set(start);
+        let (start, chunk) = self.with_state(|state| refill(state, size, align))?;
+        if let Some((cursor, base)) = chunk {
+            self.cursor.set(cursor);
             self.start.set(base);
-            start
-        };
+        }
         // SAFETY: `start` is the aligned start of `size` fresh zeroed bytes in a block owned by
-        // the arena (new_chunk made room for size + align), handed out once.
+        // the arena (or dangling, for size 0), handed out once (see `refill`).
         Ok(unsafe { Segment::from_raw_parts_mut(start, size) })
     }
 
     /// Runs `action` when the arena closes, after any actions registered later.
     pub fn on_close(&self, action: impl FnOnce() + Send + 'static) {
-        self.state
-            .borrow_mut()
-            .cleanups
-            .push(Cleanup::Action(Box::new(action)));
+        let cleanup = Cleanup::Action(Box::new(action));
+        self.with_state(|state| state.cleanups.push(cleanup));
     }
 
     /// Keeps `value` alive until the arena closes, and lends it out for as long as the arena is
@@ -175,7 +185,7 @@ impl Arena {
     #[allow(clippy::mut_from_ref)] // each call returns a fresh, separately boxed value
     pub fn keep_alive<T: Send + 'static>(&self, value: T) -> &mut T {
         let (cleanup, ptr) = Cleanup::raw(value);
-        self.state.borrow_mut().cleanups.push(cleanup);
+        self.with_state(|state| state.cleanups.push(cleanup));
         // SAFETY: ptr is a fresh Box allocation that only the arena's close will free; the
         // returned borrow of `self` ends before that. Nothing else refers to it.
         unsafe { &mut *ptr }
@@ -188,22 +198,52 @@ impl Arena {
     }
 }
 
+/// The slow path of [`Arena::allocate`]: a zero-length segment, a block of its own for a
+/// large request, or a new chunk. Returns the start of the `size` bytes and, for a new chunk,
+/// the arena's new cursor and chunk start.
+#[cold]
+#[inline(never)]
+fn refill(
+    state: &mut State,
+    size: usize,
+    align: usize,
+) -> Result<(*mut u8, Option<(*mut u8, *mut u8)>)> {
+    layout_for(size, align)?;
+    if size == 0 {
+        return Ok((dangling(align), None));
+    }
+    if size > LARGE {
+        return Ok((state.large(size, align)?, None));
+    }
+    let chunk = state.new_chunk(size.next_multiple_of(GRAIN), align, 0)?;
+    let base = chunk.ptr();
+    let end = base.wrapping_add(chunk.len());
+    // The segment starts at the new cursor; new_chunk made room for size + align.
+    let start = end.with_addr((end.addr() - size.next_multiple_of(GRAIN)) & !(align - 1));
+    Ok((start, Some((start, base))))
+}
+
 impl Drop for Arena {
+    // Inline, so that where the arena is a local its address does not escape to an opaque
+    // call: the compiler can then keep the cursor in a register (see `State`).
+    #[inline]
     fn drop(&mut self) {
-        let state = std::mem::replace(self.state.get_mut(), State::new());
+        let state = std::mem::take(self.state.get_mut());
         block::close(state.cleanups, state.blocks);
     }
 }
 
 impl std::fmt::Debug for Arena {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let state = self.state.borrow();
-        f.debug_struct("Arena")
-            .field("blocks", &state.blocks.len())
-            .field(
-                "reserved_bytes",
-                &state.blocks.iter().map(Block::len).sum::<usize>(),
+        let (blocks, reserved) = self.with_state(|state| {
+            (
+                state.blocks.len(),
+                state.blocks.iter().map(Block::len).sum::<usize>(),
             )
+        });
+        f.debug_struct("Arena")
+            .field("blocks", &blocks)
+            .field("reserved_bytes", &reserved)
             .finish_non_exhaustive()
     }
 }
@@ -355,10 +395,7 @@ impl SharedArena {
 
 impl Drop for SharedArena {
     fn drop(&mut self) {
-        let state = std::mem::replace(
-            self.state.get_mut().unwrap_or_else(PoisonError::into_inner),
-            State::new(),
-        );
+        let state = std::mem::take(self.state.get_mut().unwrap_or_else(PoisonError::into_inner));
         block::close(state.cleanups, state.blocks);
     }
 }
