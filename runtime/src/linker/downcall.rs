@@ -9,7 +9,7 @@ use libffi::middle::{Cif, Type};
 use libffi::raw;
 
 use super::abi::ffi_type;
-use super::fast::{self, ArgPlan, Frame, Plan, RetPlan};
+use super::fast::{self, DynArg, Frame, Plan, RetPlan};
 use super::typed::{NativeType, Signature, TypedDowncall};
 use super::value::Value;
 use super::{FunctionDescriptor, Linker, LinkerOptions, Symbol};
@@ -34,6 +34,8 @@ pub(crate) struct Prepared {
     pub(crate) descriptor: FunctionDescriptor,
     pub(crate) name: String,
     pub(crate) ret: RetKind,
+    /// The return layout (the descriptor's), kept at hand for the allocation of a struct return.
+    ret_layout: Option<MemoryLayout>,
     pub(crate) capture_errno: bool,
     /// Whether a typed view whose arguments are all scalars may call the function through a
     /// Rust `extern "C"` function type (not variadic, and libffi not forced).
@@ -84,33 +86,58 @@ fn store_registers(seg: &mut Segment, out: [u64; 2]) {
     }
 }
 
+/// The allocator's answer for a struct return of `layout`, checked as `checked_allocation`
+/// does (C writes the whole struct, so it must hold the struct's size at its alignment), and
+/// cut to the struct's size.
+#[inline(always)]
+fn return_segment<'a>(seg: &'a mut Segment, layout: &MemoryLayout) -> Result<&'a mut Segment> {
+    let (size, align) = (layout.byte_size(), layout.byte_alignment());
+    // An answer of exactly the size, aligned (a layout's alignment is a power of two), is the
+    // struct's bytes; anything else gets the full check, with its error.
+    if seg.len() == size && seg.is_aligned_at(0, align) {
+        return Ok(seg);
+    }
+    crate::alloc::checked_allocation(seg, size, align, Some(*layout))
+}
+
 /// Places `args` into `frame` as `plan` says (and `ret_memory`, the destination of a struct
-/// returned in memory, into the first integer register). `false`, with the frame half
-/// filled and not to be called with, when the count differs or an argument is not of its
-/// planned kind, or a struct not of its size.
+/// returned in memory, into the first integer register), checking each against the plan as
+/// it goes. `false`, with the frame half filled and not to be called with, when the count
+/// differs or an argument is not of its planned kind, or a struct not of its size. (The frame
+/// needs no clearing first: see [`Frame`].)
 #[inline(always)]
 fn place(plan: &Plan, frame: &mut Frame, args: &[Value<'_>], ret_memory: *mut u8) -> bool {
-    if args.len() != plan.args.len() {
+    if args.len() != plan.dyn_args.len() {
         return false;
     }
-    frame.reset(plan.words);
     if let RetPlan::Memory { .. } = plan.ret {
         // Exposed: the callee writes the struct through it.
         frame.set(0, ret_memory.expose_provenance() as u64);
     }
-    for (v, p) in args.iter().zip(plan.args.iter()) {
-        match (p, v.lower()) {
-            (ArgPlan::Scalar { kind, slot }, Some((k, bits))) if k == *kind => {
-                frame.set(*slot, bits)
-            }
-            (ArgPlan::Struct { size, slots }, None) => match v {
-                Value::Struct(s) if s.len() == *size => frame.set_struct(s.as_bytes(), slots),
-                _ => return false,
-            },
-            _ => return false,
+    // One match per argument checks its kind and lowers it.
+    for (v, a) in args.iter().zip(&plan.dyn_args) {
+        if let Some(bits) = v.lower_as(a.kind) {
+            frame.set(a.at, bits);
+            continue;
+        }
+        if !place_struct(plan, frame, v, a) {
+            return false;
         }
     }
     true
+}
+
+/// Places a struct argument `v`, planned as `a`; `false` if it is not a struct of the planned
+/// size. (Out of line, so that the scalar loop of `place` keeps its registers.)
+#[inline(never)]
+fn place_struct(plan: &Plan, frame: &mut Frame, v: &Value<'_>, a: &DynArg) -> bool {
+    match (v, a.kind, plan.dyn_structs.get(usize::from(a.at))) {
+        (Value::Struct(seg), None, Some(s)) if seg.len() == s.size => {
+            frame.set_struct(seg.as_bytes(), &s.slots);
+            true
+        }
+        _ => false,
+    }
 }
 
 impl Prepared {
@@ -154,6 +181,7 @@ impl Prepared {
             plan,
             cif,
             code,
+            ret_layout: descriptor.return_layout(),
             descriptor,
             name: name.to_owned(),
             ret,
@@ -393,9 +421,10 @@ impl<'lib> Downcall<'lib> {
     #[inline(always)]
     pub unsafe fn call(&self, args: &[Value<'_>]) -> Result<Value<'static>> {
         let inner = &*self.inner;
-        if let Some(plan) = &inner.plan
+        // (Tested together, the plan's presence and its return kind compile to one test of
+        // the return's tag, where the option keeps its `None`.)
+        if let Some(plan @ Plan { ret: RetPlan::Void | RetPlan::Scalar(_), .. }) = &inner.plan
             && !inner.capture_errno
-            && let RetPlan::Void | RetPlan::Scalar(_) = plan.ret
             // SAFETY: forwarded; a scalar or void return needs no destination.
             && let Some(out) = unsafe { self.try_fast(plan, args, std::ptr::null_mut()) }
         {
@@ -462,13 +491,32 @@ impl<'lib> Downcall<'lib> {
     ///
     /// # Safety
     /// As for [`call`](Self::call).
+    #[inline]
     pub unsafe fn call_in<'a>(
         &self,
         allocator: impl SegmentAllocator<'a>,
         args: &[Value<'_>],
     ) -> Result<Value<'a>> {
+        let inner = &*self.inner;
+        let (RetKind::Struct(_), Some(layout)) = (inner.ret, &inner.ret_layout) else {
+            // No struct to return: as `call`.
+            // SAFETY: forwarded.
+            return unsafe { self.call(args) };
+        };
+        let seg = return_segment(allocator.allocate_layout(layout)?, layout)?;
+        if let Some(plan) = &inner.plan
+            && !inner.capture_errno
+            // SAFETY: forwarded; `seg` is the struct's size and alignment (checked above), the
+            // destination of a struct returned in memory.
+            && let Some(out) = unsafe { self.try_fast(plan, args, seg.as_mut_ptr()) }
+        {
+            if let RetPlan::Struct { .. } = plan.ret {
+                store_registers(seg, out);
+            }
+            return Ok(Value::Struct(seg));
+        }
         // SAFETY: forwarded.
-        unsafe { self.call_in_capturing_opt(allocator, None, args) }
+        unsafe { self.call_in_checked(seg, None, args) }
     }
 
     /// [`call_in`](Self::call_in) and [`call_capturing`](Self::call_capturing) together.
@@ -481,49 +529,31 @@ impl<'lib> Downcall<'lib> {
         state: &mut Segment,
         args: &[Value<'_>],
     ) -> Result<Value<'a>> {
-        // SAFETY: forwarded.
-        unsafe { self.call_in_capturing_opt(allocator, Some(state), args) }
+        match (self.inner.ret, &self.inner.ret_layout) {
+            (RetKind::Struct(_), Some(layout)) => {
+                let seg = return_segment(allocator.allocate_layout(layout)?, layout)?;
+                // SAFETY: forwarded.
+                unsafe { self.call_in_checked(seg, Some(state), args) }
+            }
+            // SAFETY: forwarded.
+            _ => unsafe { self.invoke(args, None, Some(state)) },
+        }
     }
 
-    unsafe fn call_in_capturing_opt<'a>(
+    /// The checked path of a call returning a struct into `seg` (its size and alignment).
+    ///
+    /// # Safety
+    /// As for [`call`](Self::call).
+    #[inline(never)]
+    unsafe fn call_in_checked<'a>(
         &self,
-        allocator: impl SegmentAllocator<'a>,
+        seg: &'a mut Segment,
         state: Option<&mut Segment>,
         args: &[Value<'_>],
     ) -> Result<Value<'a>> {
-        match self.inner.ret {
-            RetKind::Struct(_) => {
-                let layout = self
-                    .inner
-                    .descriptor
-                    .return_layout()
-                    .expect("struct return");
-                // C writes the whole struct: the allocator's answer must hold it.
-                let seg = crate::alloc::checked_allocation(
-                    allocator.allocate_layout(&layout)?,
-                    layout.byte_size(),
-                    layout.byte_alignment(),
-                    Some(layout),
-                )?;
-                if let Some(plan) = &self.inner.plan
-                    && state.is_none()
-                    && !self.inner.capture_errno
-                    // SAFETY: forwarded; `seg` is the struct's size and alignment (checked
-                    // above), the destination of a struct returned in memory.
-                    && let Some(out) = unsafe { self.try_fast(plan, args, seg.as_mut_ptr()) }
-                {
-                    if let RetPlan::Struct { .. } = plan.ret {
-                        store_registers(seg, out);
-                    }
-                    return Ok(Value::Struct(seg));
-                }
-                // SAFETY: forwarded.
-                unsafe { self.invoke(args, Some(&mut *seg), state)? };
-                Ok(Value::Struct(seg))
-            }
-            // SAFETY: forwarded.
-            _ => unsafe { self.invoke(args, None, state) },
-        }
+        // SAFETY: forwarded.
+        unsafe { self.invoke(args, Some(&mut *seg), state)? };
+        Ok(Value::Struct(seg))
     }
 
     unsafe fn invoke(

@@ -40,6 +40,11 @@ const GPR: u8 = 0;
 const SSE: u8 = 6;
 const STACK: u8 = 14;
 
+/// The words of a [`Frame`]: the registers and [`MAX_STACK`] stack words, rounded up to a
+/// power of two so that any [`Slot`] masked by `FRAME_WORDS - 1` is in bounds (no bounds
+/// check when placing an argument).
+const FRAME_WORDS: usize = (STACK as usize + MAX_STACK).next_power_of_two();
+
 /// How one argument is placed.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) enum ArgPlan {
@@ -47,6 +52,24 @@ pub(crate) enum ArgPlan {
     Scalar { kind: ValueKind, slot: Slot },
     /// A struct or union of `size` bytes: eightbyte `i` goes to `slots[i]`.
     Struct { size: usize, slots: Box<[Slot]> },
+}
+
+/// One argument of the dynamic call path ([`Value`](super::Value)s), in two bytes: for a
+/// scalar, the kind the value must be and the slot its bits go to; for a struct or union,
+/// `None` and the index of its [`DynStruct`] in the plan.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct DynArg {
+    pub(crate) kind: Option<ValueKind>,
+    /// The slot of a scalar, or the index of a struct's [`DynStruct`].
+    pub(crate) at: u8,
+}
+
+/// A struct or union argument of the dynamic call path: `size` bytes, eightbyte `i` to
+/// `slots[i]`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct DynStruct {
+    pub(crate) size: usize,
+    pub(crate) slots: Box<[Slot]>,
 }
 
 /// How the return value comes back.
@@ -65,82 +88,97 @@ pub(crate) enum RetPlan {
 }
 
 /// The registers and stack words of one call, as one array: six integer registers, eight
-/// vector registers, then the stack words. Only the registers and the plan's stack words are
-/// initialized, and only those are read.
+/// vector registers, then the stack words (and unused words up to [`FRAME_WORDS`]).
+///
+/// The words are [`MaybeUninit`] and the invokers pass them to the callee as they are
+/// (`MaybeUninit<u64>` and `MaybeUninit<f64>` have the ABI of `u64` and `f64`): a word that
+/// no argument fills (a register the call does not use, a stack word past the arguments)
+/// needs no initialization, because the callee never reads it. So a frame needs no
+/// clearing before its arguments are placed.
 pub(crate) struct Frame {
-    words: [MaybeUninit<u64>; 14 + MAX_STACK],
+    words: [MaybeUninit<u64>; FRAME_WORDS],
 }
 
 impl Frame {
-    /// An uninitialized frame: [`reset`](Self::reset) it before use. (Two steps, so that the
-    /// frame is built in place rather than copied.)
+    /// An uninitialized frame, to place arguments into. (Built in place, then filled, rather
+    /// than copied.)
     #[inline(always)]
     pub(crate) fn uninit() -> Frame {
         Frame {
-            words: [MaybeUninit::uninit(); 14 + MAX_STACK],
-        }
-    }
-
-    /// Zeroes the registers and `stack_words` stack words.
-    #[inline(always)]
-    pub(crate) fn reset(&mut self, stack_words: usize) {
-        for w in &mut self.words[..14] {
-            w.write(0);
-        }
-        for w in &mut self.words[14..14 + stack_words] {
-            w.write(0);
+            words: [MaybeUninit::uninit(); FRAME_WORDS],
         }
     }
 
     /// Puts `bits` in `slot` (one the plan made, so below 14 + its stack words).
     #[inline(always)]
     pub(crate) fn set(&mut self, slot: Slot, bits: u64) {
-        self.words[slot as usize].write(bits);
+        // The mask keeps any slot in bounds without a check (FRAME_WORDS is a power of two).
+        self.words[usize::from(slot) & (FRAME_WORDS - 1)].write(bits);
     }
 
-    /// Places struct bytes into the frame, eightbyte by eightbyte (the last one zero-padded).
+    /// Places struct bytes into the frame, eightbyte by eightbyte (the last one zero-padded):
+    /// eightbyte `i` to `slots[i]`. There is one slot per eightbyte (the plan's slots for a
+    /// struct of `bytes.len()` bytes).
     #[inline(always)]
     pub(crate) fn set_struct(&mut self, bytes: &[u8], slots: &[Slot]) {
-        let mut words = bytes.chunks(8);
-        for s in slots {
-            let word = match words.next() {
-                Some(full) if full.len() == 8 => {
-                    u64::from_ne_bytes(full.try_into().expect("an 8-byte chunk"))
-                }
-                Some(tail) => {
-                    let mut word = [0u8; 8];
-                    word[..tail.len()].copy_from_slice(tail);
-                    u64::from_ne_bytes(word)
-                }
-                None => 0,
-            };
-            self.set(*s, word);
+        debug_assert_eq!(slots.len(), bytes.len().div_ceil(8));
+        let (full, tail) = bytes.as_chunks::<8>();
+        for (s, word) in slots.iter().zip(full) {
+            self.set(*s, u64::from_ne_bytes(*word));
+        }
+        if !tail.is_empty()
+            && let Some(s) = slots.get(full.len())
+        {
+            self.set(*s, partial_eightbyte(tail));
         }
     }
 
-    /// Word `i`.
-    ///
-    /// # Safety
-    /// `i` must be a register or one of the stack words the frame was made with.
+    /// Word `i` as an integer register, initialized or not.
     #[inline(always)]
-    pub(crate) unsafe fn word(&self, i: usize) -> u64 {
-        // SAFETY: forwarded: those words were initialized by `new` (or `set`).
-        unsafe { self.words[i].assume_init() }
+    pub(crate) fn word(&self, i: usize) -> MaybeUninit<u64> {
+        self.words[i]
+    }
+
+    /// Word `i` as a vector register, initialized or not.
+    #[inline(always)]
+    pub(crate) fn float(&self, i: usize) -> MaybeUninit<f64> {
+        // SAFETY: `MaybeUninit<u64>` and `MaybeUninit<f64>` have the same size, and neither
+        // has a validity invariant: the bytes (if initialized, those of an `f64`'s bits) are
+        // carried over as they are.
+        unsafe { std::mem::transmute::<MaybeUninit<u64>, MaybeUninit<f64>>(self.words[i]) }
     }
 }
 
-/// Calls `code` with the registers and stack words of `frame` (made with the plan's `words`);
-/// returns `rax`/`xmm0` and the second return register, as the shape chosen for the
-/// descriptor puts them.
-pub(crate) type Invoke = unsafe fn(code: *const c_void, frame: &Frame) -> [u64; 2];
+/// The eightbyte of `tail`, fewer than 8 bytes, zero-padded. (Out of line and cold: most
+/// structs are whole eightbytes, and the copy would cost the loop placing them its registers.)
+#[cold]
+#[inline(never)]
+fn partial_eightbyte(tail: &[u8]) -> u64 {
+    let mut word = [0u8; 8];
+    let n = tail.len().min(8);
+    word[..n].copy_from_slice(&tail[..n]);
+    u64::from_ne_bytes(word)
+}
+
+/// Calls `code` with the registers and stack words of `frame` (every argument, and the hidden
+/// pointer of a memory return, placed as the plan says); returns `rax`/`xmm0` and the second
+/// return register, as the shape chosen for the descriptor puts them.
+///
+/// The invokers are only ever called from Rust, through this type; they use the C calling
+/// convention because it returns the two words in `rax:rdx` (Rust's returns an array
+/// through memory), which saves stores and loads on every call.
+pub(crate) type Invoke = unsafe extern "C" fn(code: *const c_void, frame: &Frame) -> [u64; 2];
 
 /// A planned call.
 #[derive(Debug)]
 pub(crate) struct Plan {
     pub(crate) args: Box<[ArgPlan]>,
+    /// The arguments for the dynamic call path, one per argument: what each must be and
+    /// where it goes (see [`DynArg`]).
+    pub(crate) dyn_args: Box<[DynArg]>,
+    /// The struct and union arguments for the dynamic call path, in order.
+    pub(crate) dyn_structs: Box<[DynStruct]>,
     pub(crate) ret: RetPlan,
-    /// How many stack words the invoker passes (its shape: at least the words used).
-    pub(crate) words: usize,
     pub(crate) invoke: Invoke,
 }
 
@@ -206,11 +244,37 @@ pub(crate) fn plan(descriptor: &FunctionDescriptor, variadic: bool) -> Option<Pl
         .into_iter()
         .find(|&k| k >= stack)?;
     let invoke = select(&ret_classes, gpr, sse, words, variadic)?;
+    let mut dyn_structs = Vec::new();
+    let dyn_args = args
+        .iter()
+        .map(|a| dynamic_arg(a, &mut dyn_structs))
+        .collect::<Option<_>>()?;
     Some(Plan {
         args: args.into_boxed_slice(),
+        dyn_args,
+        dyn_structs: dyn_structs.into_boxed_slice(),
         ret,
-        words,
         invoke,
+    })
+}
+
+/// The dynamic call path's view of a placed argument (see [`DynArg`]); a struct's
+/// [`DynStruct`] goes to `structs`. (`None` past 256 struct arguments, which cannot happen:
+/// each argument takes a frame word.)
+fn dynamic_arg(arg: &ArgPlan, structs: &mut Vec<DynStruct>) -> Option<DynArg> {
+    Some(match arg {
+        ArgPlan::Scalar { kind, slot } => DynArg {
+            kind: Some(*kind),
+            at: *slot,
+        },
+        ArgPlan::Struct { size, slots } => {
+            let at = u8::try_from(structs.len()).ok()?;
+            structs.push(DynStruct {
+                size: *size,
+                slots: slots.clone(),
+            });
+            DynArg { kind: None, at }
+        }
     })
 }
 
@@ -337,31 +401,41 @@ pair!(RetDD, f64, f64);
 pair!(RetID, u64, f64);
 pair!(RetDI, f64, u64);
 
-/// `u64`, once per stack word of an invoker.
+/// An integer register or stack word as an invoker passes it: initialized or not (see
+/// [`Frame`]).
+type W = MaybeUninit<u64>;
+
+/// A vector register as an invoker passes it: initialized or not.
+type D = MaybeUninit<f64>;
+
+/// [`W`], once per stack word or integer register of an invoker.
 macro_rules! u64_for {
     ($_:literal) => {
-        u64
+        W
     };
 }
 
 macro_rules! invokers {
     ($($k:literal: $fixed:ident / $variadic:ident [$($s:literal)*]),* $(,)?) => {$(
         /// # Safety
-        /// `code` must be a function whose arguments, placed as `regs` holds them, match its
-        /// C signature, and whose return is of shape `R`.
+        /// `code` must be a function whose arguments, placed in `frame` as the plan says,
+        /// match its C signature, and whose return is of shape `R`.
         #[inline(never)]
-        unsafe fn $fixed<R: RetShape>(code: *const c_void, frame: &Frame) -> [u64; 2] {
+        #[allow(improper_ctypes_definitions)] // only called from Rust (see `Invoke`)
+        unsafe extern "C" fn $fixed<R: RetShape>(code: *const c_void, frame: &Frame) -> [u64; 2] {
             // SAFETY: the universal type places the six integer registers, the eight vector
             // registers and the stack words exactly where the plan put the real arguments
             // (System V), and R is the return's register shape; the caller vouches for `code`.
+            // The words no argument fills may be uninitialized: they are passed as
+            // `MaybeUninit` (the ABI of `u64` and `f64`), and the callee does not read them.
             unsafe {
                 let f: unsafe extern "C" fn(
-                    u64, u64, u64, u64, u64, u64,
-                    f64, f64, f64, f64, f64, f64, f64, f64,
+                    W, W, W, W, W, W,
+                    D, D, D, D, D, D, D, D,
                     $(u64_for!($s),)*
                 ) -> R = std::mem::transmute(code);
                 let w = |i: usize| frame.word(i);
-                let d = |i: usize| f64::from_bits(frame.word(i));
+                let d = |i: usize| frame.float(i);
                 f(
                     w(0), w(1), w(2), w(3), w(4), w(5),
                     d(6), d(7), d(8), d(9), d(10), d(11), d(12), d(13),
@@ -374,13 +448,15 @@ macro_rules! invokers {
         /// # Safety
         /// As the fixed form; `code` is C-variadic (Rust sets `al` for it).
         #[inline(never)]
-        unsafe fn $variadic<R: RetShape>(code: *const c_void, frame: &Frame) -> [u64; 2] {
-            // SAFETY: as in the fixed form; a variadic call places its arguments the same way
-            // and sets `al` to the number of vector registers used (8, an upper bound).
+        #[allow(improper_ctypes_definitions)] // only called from Rust (see `Invoke`)
+        unsafe extern "C" fn $variadic<R: RetShape>(code: *const c_void, frame: &Frame) -> [u64; 2] {
+            // SAFETY: as in the fixed form (the words no argument fills too); a variadic call
+            // places its arguments the same way and sets `al` to the number of vector
+            // registers used (8, an upper bound).
             unsafe {
-                let f: unsafe extern "C" fn(u64, ...) -> R = std::mem::transmute(code);
+                let f: unsafe extern "C" fn(W, ...) -> R = std::mem::transmute(code);
                 let w = |i: usize| frame.word(i);
-                let d = |i: usize| f64::from_bits(frame.word(i));
+                let d = |i: usize| frame.float(i);
                 f(
                     w(0), w(1), w(2), w(3), w(4), w(5),
                     d(6), d(7), d(8), d(9), d(10), d(11), d(12), d(13),
@@ -417,10 +493,10 @@ invokers! {
     32: call32 / var32 [0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27 28 29 30 31],
 }
 
-/// `f64`, once per vector register of a register-only invoker.
+/// [`D`], once per vector register of a register-only invoker.
 macro_rules! f64_for {
     ($_:literal) => {
-        f64
+        D
     };
 }
 
@@ -434,18 +510,19 @@ macro_rules! reg_invoker {
         /// them (the registers it does not pass are unused by the callee), and its return
         /// is of shape `R`.
         #[inline(never)]
-        pub(super) unsafe fn $name<R: RetShape>(code: *const c_void, frame: &Frame) -> [u64; 2] {
+        #[allow(improper_ctypes_definitions)] // only called from Rust (see `Invoke`)
+        pub(super) unsafe extern "C" fn $name<R: RetShape>(code: *const c_void, frame: &Frame) -> [u64; 2] {
             let _ = frame; // unread by the shape with no registers
             // SAFETY: System V assigns integer-class and SSE-class arguments to their
             // registers in order and independently, so this type puts the frame's first
             // integer and vector registers exactly where the real signature expects its
             // arguments; R is the return's register shape; the caller vouches for `code`.
-            // Every word read is a register word, initialized by `Frame::reset`.
+            // (Every register passed is one an argument fills; they are passed as
+            // `MaybeUninit`, the ABI of `u64` and `f64`, like the universal invokers' words.)
             unsafe {
                 let f: unsafe extern "C" fn($(u64_for!($i),)* $(f64_for!($f),)*) -> R =
                     std::mem::transmute(code);
-                f($(frame.word($i),)* $(f64::from_bits(frame.word(SSE as usize + $f)),)*)
-                    .words()
+                f($(frame.word($i),)* $(frame.float(SSE as usize + $f),)*).words()
             }
         }
     };

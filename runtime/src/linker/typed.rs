@@ -496,7 +496,6 @@ unsafe fn call_slots(
 ) {
     if let Some(plan) = &inner.plan {
         let mut frame = Frame::uninit();
-        frame.reset(plan.words);
         if let RetPlan::Memory { .. } = plan.ret {
             // Exposed: the callee writes the struct through it.
             frame.set(0, ret.expose_provenance() as u64);
@@ -565,7 +564,6 @@ impl<S: Signature, R: NativeReturn> TypedDowncall<'_, S, R> {
             // Scalar and void returns only (the typed view checked R against the descriptor).
             return args.with_slots(|slots, lens| {
                 let mut frame = Frame::uninit();
-                frame.reset(plan.words);
                 fill_frame(&mut frame, plan, slots, lens);
                 // SAFETY: the slots were lowered for the checked signature and placed by the
                 // plan; the rest is the caller's contract.

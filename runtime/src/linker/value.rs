@@ -262,6 +262,17 @@ impl<'a> Value<'a> {
         })
     }
 
+    /// The check and lowering of the dynamic downcall path, in one match on the value: its
+    /// bits extended to a full register (as [`lower`](Self::lower)) if it is a scalar of kind
+    /// `expected`; `None` otherwise (and always for `expected` `None`, a struct argument).
+    #[inline(always)]
+    pub(crate) fn lower_as(&self, expected: Option<ValueKind>) -> Option<u64> {
+        match self.lower() {
+            Some((kind, bits)) if expected == Some(kind) => Some(bits),
+            _ => None,
+        }
+    }
+
     /// The raw register image of a scalar (low bytes hold the value), for libffi.
     pub(crate) fn bits(&self) -> u64 {
         match *self {
