@@ -135,42 +135,55 @@ impl Arena {
     #[inline]
     #[allow(clippy::mut_from_ref)] // each call returns fresh, disjoint memory
     pub fn allocate(&self, size: usize, align: usize) -> Result<&mut Segment> {
-        let cursor = self.cursor.get();
-        let start = self.start.get().addr();
-        if align.is_power_of_two() && size <= cursor.addr() - start {
-            // The cursor and the chunk start are multiples of GRAIN, so the room between them
-            // is too, and holds `size` rounded up to GRAIN: for the usual alignments (up to
-            // GRAIN) no masking and no second check are needed, and the loop-carried work is
-            // one subtraction.
-            debug_assert!(cursor.addr().is_multiple_of(GRAIN) && start.is_multiple_of(GRAIN));
-            let mut new = cursor.addr() - size.next_multiple_of(GRAIN);
-            if align > GRAIN {
-                new &= !(align - 1);
+        loop {
+            let cursor = self.cursor.get();
+            let start = self.start.get().addr();
+            if align.is_power_of_two() && size <= cursor.addr() - start {
+                // The cursor and the chunk start are multiples of GRAIN, so the room between
+                // them is too, and holds `size` rounded up to GRAIN: for the usual alignments
+                // (up to GRAIN) no masking and no second check are needed, and the
+                // loop-carried work is one subtraction.
+                debug_assert!(cursor.addr().is_multiple_of(GRAIN) && start.is_multiple_of(GRAIN));
+                let mut new = cursor.addr() - size.next_multiple_of(GRAIN);
+                if align > GRAIN {
+                    new &= !(align - 1);
+                }
+                if align <= GRAIN || new >= start {
+                    let ptr = cursor.with_addr(new);
+                    self.cursor.set(ptr);
+                    // SAFETY: [new, new + size) lies inside the current chunk, between its
+                    // start and the old cursor (checked above); it was zeroed when the chunk
+                    // was made and is handed out exactly once because the cursor moved below
+                    // it. The chunk lives until the arena is dropped, which the returned
+                    // borrow of `self` outlasts.
+                    return Ok(unsafe { Segment::from_raw_parts_mut(ptr, size) });
+                }
             }
-            if align <= GRAIN || new >= start {
-                let ptr = cursor.with_addr(new);
-                self.cursor.set(ptr);
-                // SAFETY: [new, new + size) lies inside the current chunk, between its start and
-                // the old cursor (checked above); it was zeroed when the chunk was made and is
-                // handed out exactly once because the cursor moved below it. The chunk lives
-                // until the arena is dropped, which the returned borrow of `self` outlasts.
-                return Ok(unsafe { Segment::from_raw_parts_mut(ptr, size) });
+            // A new chunk, which the next round bumps from (it has room for `size` at
+            // `align`), or a segment of its own. (Going round again, rather than carving the
+            // segment here, keeps one path out of the loop of a caller that allocates: the
+            // cursor then stays in one register.)
+            if let Some(own) = self.allocate_slow(size, align)? {
+                return Ok(own);
             }
         }
-        self.allocate_slow(size, align)
     }
 
+    /// The slow path of [`allocate`](Self::allocate): makes a new chunk current (`None`),
+    /// or returns a segment that does not come from a chunk.
     #[inline(always)]
     #[allow(clippy::mut_from_ref)]
-    fn allocate_slow(&self, size: usize, align: usize) -> Result<&mut Segment> {
-        let (start, chunk) = self.with_state(|state| refill(state, size, align))?;
-        if let Some((cursor, base)) = chunk {
-            self.cursor.set(cursor);
-            self.start.set(base);
+    fn allocate_slow(&self, size: usize, align: usize) -> Result<Option<&mut Segment>> {
+        match self.with_state(|state| refill(state, size, align))? {
+            Refill::Chunk { base, end } => {
+                self.cursor.set(end);
+                self.start.set(base);
+                Ok(None)
+            }
+            // SAFETY: `own` is the aligned start of `size` fresh zeroed bytes in a block of
+            // the arena's own (or dangling, for size 0), handed out once (see `refill`).
+            Refill::Own(own) => Ok(Some(unsafe { Segment::from_raw_parts_mut(own, size) })),
         }
-        // SAFETY: `start` is the aligned start of `size` fresh zeroed bytes in a block owned by
-        // the arena (or dangling, for size 0), handed out once (see `refill`).
-        Ok(unsafe { Segment::from_raw_parts_mut(start, size) })
     }
 
     /// Runs `action` when the arena closes, after any actions registered later.
@@ -198,29 +211,34 @@ impl Arena {
     }
 }
 
-/// The slow path of [`Arena::allocate`]: a zero-length segment, a block of its own for a
-/// large request, or a new chunk. Returns the start of the `size` bytes and, for a new chunk,
-/// the arena's new cursor and chunk start.
+/// What [`refill`] did.
+enum Refill {
+    /// Added a chunk, `[base, end)`, with room for the request at its alignment below `end`;
+    /// `end` is aligned to 16.
+    Chunk { base: *mut u8, end: *mut u8 },
+    /// Made a block of its own for a large request (or, for a zero-size one with a large
+    /// alignment, found a dangling address): the segment's start.
+    Own(*mut u8),
+}
+
+/// The slow path of [`Arena::allocate`], on the state taken out of the arena.
 #[cold]
 #[inline(never)]
-fn refill(
-    state: &mut State,
-    size: usize,
-    align: usize,
-) -> Result<(*mut u8, Option<(*mut u8, *mut u8)>)> {
+fn refill(state: &mut State, size: usize, align: usize) -> Result<Refill> {
     layout_for(size, align)?;
     if size == 0 {
-        return Ok((dangling(align), None));
+        return Ok(Refill::Own(dangling(align)));
     }
     if size > LARGE {
-        return Ok((state.large(size, align)?, None));
+        return Ok(Refill::Own(state.large(size, align)?));
     }
+    // new_chunk makes room for the rounded size plus the alignment, aligned to 16 at least.
     let chunk = state.new_chunk(size.next_multiple_of(GRAIN), align, 0)?;
     let base = chunk.ptr();
-    let end = base.wrapping_add(chunk.len());
-    // The segment starts at the new cursor; new_chunk made room for size + align.
-    let start = end.with_addr((end.addr() - size.next_multiple_of(GRAIN)) & !(align - 1));
-    Ok((start, Some((start, base))))
+    Ok(Refill::Chunk {
+        base,
+        end: base.wrapping_add(chunk.len()),
+    })
 }
 
 impl Drop for Arena {
