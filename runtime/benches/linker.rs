@@ -443,8 +443,10 @@ fn upcalls(c: &mut Criterion) {
         .unwrap();
     let typed = linker.upcall_typed(&arena, |v: i32| v + 1).unwrap();
     let c_inc = sym("bl_inc");
+    let c_row = || call_cb(black_box(c_inc), 1000);
+    let typed_row = || call_cb(black_box(typed.address().as_ptr()), 1000);
     let mut g = c.benchmark_group("upcall_x1000");
-    g.bench_function("c_to_c", |b| b.iter(|| call_cb(black_box(c_inc), 1000)));
+    g.bench_function("c_to_c", |b| b.iter(c_row));
     g.bench_function("direct_rust_fn", |b| {
         b.iter(|| call_cb(black_box(rust_inc as *const c_void), 1000))
     });
@@ -454,19 +456,18 @@ fn upcalls(c: &mut Criterion) {
     g.bench_function("ffm_dynamic", |b| {
         b.iter(|| call_cb(black_box(dynamic.address().as_ptr()), 1000))
     });
-    g.bench_function("ffm_typed", |b| {
-        b.iter(|| call_cb(black_box(typed.address().as_ptr()), 1000))
-    });
+    g.bench_function("ffm_typed", |b| b.iter(typed_row));
     // The whole typed path: a `#[foreign]` callback type's closure, passed to a `#[foreign]`
     // wrapper.
     let foreign_cb = bl::bl_cb::new(&arena, |v| v + 1).unwrap();
-    g.bench_function("ffm_foreign", |b| {
-        b.iter(|| {
-            // SAFETY: the callback lives in `arena`, which outlives the call.
-            unsafe { bl::bl_call_cb(black_box(foreign_cb), 1000) }
-        })
-    });
+    // SAFETY: the callback lives in `arena`, which outlives the call.
+    let foreign_row = || unsafe { bl::bl_call_cb(black_box(foreign_cb), 1000) };
+    g.bench_function("ffm_foreign", |b| b.iter(foreign_row));
     g.finish();
+    if paired::wanted() {
+        paired::compare("upcall_x1000", "ffm_typed", "c_to_c", c_row, typed_row);
+        paired::compare("upcall_x1000", "ffm_foreign", "c_to_c", c_row, foreign_row);
+    }
 
     // qsort of 1M i32 with a comparator
     const N: usize = 1_000_000;
@@ -529,6 +530,28 @@ fn upcalls(c: &mut Criterion) {
         });
     }
     g.finish();
+    if paired::wanted() {
+        // Each iteration copies the unsorted input too (4 MB, about 0.2% of a sort), in both
+        // rows alike.
+        let template = &template;
+        let sort = |cmp: *const c_void| {
+            move || {
+                let mut v = template.clone();
+                // SAFETY: as above.
+                unsafe { qsort(v.as_mut_ptr().cast(), N, 4, cmp) };
+                v
+            }
+        };
+        let typed = typed_cmp.address().as_ptr();
+        paired::compare_rounds(
+            11,
+            "qsort_1M",
+            "ffm_typed",
+            "c_comparator",
+            sort(c_cmp),
+            sort(typed),
+        );
+    }
 }
 
 /// The paired ratios of a downcall group's typed rows to its direct row (see `paired`).

@@ -39,6 +39,18 @@ pub fn compare<A, B>(
     group: &str,
     row_name: &str,
     baseline_name: &str,
+    baseline: impl FnMut() -> A,
+    row: impl FnMut() -> B,
+) -> Ratio {
+    compare_rounds(ROUNDS, group, row_name, baseline_name, baseline, row)
+}
+
+/// [`compare`] with `rounds` rounds (fewer, for rows that take a long time per iteration).
+pub fn compare_rounds<A, B>(
+    rounds: usize,
+    group: &str,
+    row_name: &str,
+    baseline_name: &str,
     mut baseline: impl FnMut() -> A,
     mut row: impl FnMut() -> B,
 ) -> Ratio {
@@ -50,8 +62,8 @@ pub fn compare<A, B>(
     timed(n, &mut row);
     let per = timed(n, &mut baseline).as_secs_f64() / n as f64;
     let n = ((BLOCK.as_secs_f64() / per) as u64).max(1);
-    let mut ratios = Vec::with_capacity(ROUNDS);
-    for round in 0..ROUNDS {
+    let mut ratios = Vec::with_capacity(rounds);
+    for round in 0..rounds {
         // AB in even rounds, BA in odd ones: each loop runs first as often as second.
         let (a, b) = if round % 2 == 0 {
             let a = timed(n, &mut baseline);
@@ -70,7 +82,7 @@ pub fn compare<A, B>(
         q3: at(0.75),
     };
     println!(
-        "paired {group}/{row_name} vs {baseline_name}: {:.3}x (IQR {:.3}-{:.3}, {ROUNDS} rounds of {n} iterations)",
+        "paired {group}/{row_name} vs {baseline_name}: {:.3}x (IQR {:.3}-{:.3}, {rounds} rounds of {n} iterations)",
         r.median, r.q1, r.q3
     );
     r
