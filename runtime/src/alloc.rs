@@ -266,21 +266,88 @@ impl<'s> PrefixAllocator<'s> {
 }
 
 impl<'a> SegmentAllocator<'a> for &'a mut PrefixAllocator<'_> {
+    /// Small enough to inline into every caller: a few compares, a few stores to zero-fill a
+    /// small request, and anything unusual settled out of line.
+    #[inline]
     fn allocate(self, size: usize, align: usize) -> Result<&'a mut Segment> {
-        layout_for(size, align)?;
-        let capacity = self.segment.len();
-        let pad = self.segment.as_ptr().addr().wrapping_neg() & (align - 1);
-        if pad > capacity || size > capacity - pad {
-            return Err(Error::AllocatorFull {
-                requested: size,
-                align,
-                remaining: capacity,
-                capacity,
-            });
+        if !align.is_power_of_two() {
+            return prefix_exact(self.segment, size, align);
         }
-        let seg = self.segment.slice_mut(pad, size);
-        seg.fill(0);
-        Ok(seg)
+        self.prefix(size, align)
+    }
+
+    /// As [`allocate`](SegmentAllocator::allocate); a layout's alignment is a power of two, so that is
+    /// not checked again.
+    #[inline]
+    fn allocate_layout(self, layout: &MemoryLayout) -> Result<&'a mut Segment> {
+        self.prefix(layout.byte_size(), layout.byte_alignment())
+    }
+}
+
+impl PrefixAllocator<'_> {
+    /// The zero-filled prefix of `size` bytes aligned to `align`, which the caller has seen to
+    /// be a power of two. (Were it not, the answer would still be inside the segment, since
+    /// the checks bound the padding by `align - 1`, only not aligned.)
+    #[inline(always)]
+    fn prefix(&mut self, size: usize, align: usize) -> Result<&mut Segment> {
+        let capacity = self.segment.len();
+        let mask = align.wrapping_sub(1);
+        // In line, a sufficient condition: a power-of-two alignment (the caller's word), and
+        // the size plus the most padding it can need within the capacity. Then the request has
+        // a layout (the size rounded up to the alignment is within the capacity, so within
+        // `isize::MAX`, as `layout_for` wants), and it fits whatever the padding. Anything
+        // else (a request that fits only thanks to the base's alignment, or fails) is settled
+        // out of line, exactly.
+        if !(size <= capacity && mask <= capacity - size) {
+            return prefix_exact(self.segment, size, align);
+        }
+        let pad = self.segment.as_ptr().addr().wrapping_neg() & mask;
+        // SAFETY: `pad <= mask` and `size + mask <= capacity` (checked above), so
+        // `pad..pad + size` is inside the segment's bytes, which `self` borrows mutably.
+        let bytes = unsafe {
+            self.segment
+                .as_bytes_mut()
+                .get_unchecked_mut(pad..pad + size)
+        };
+        zero_fill(bytes);
+        Ok(Segment::of_bytes_mut(bytes))
+    }
+}
+
+/// A [`PrefixAllocator`]'s answer to a request its in-line check does not settle: the aligned,
+/// zero-filled prefix of `segment` if the request has a layout and fits, else why not (the
+/// request's [`layout_for`] error, or [`Error::AllocatorFull`]).
+#[inline(never)]
+fn prefix_exact(segment: &mut Segment, size: usize, align: usize) -> Result<&mut Segment> {
+    layout_for(size, align)?;
+    let capacity = segment.len();
+    let pad = segment.as_ptr().addr().wrapping_neg() & (align - 1);
+    if pad > capacity || size > capacity - pad {
+        return Err(Error::AllocatorFull {
+            requested: size,
+            align,
+            remaining: capacity,
+            capacity,
+        });
+    }
+    let seg = segment.slice_mut(pad, size);
+    seg.fill(0);
+    Ok(seg)
+}
+
+/// Zero-fills `bytes`: up to 32 bytes with two (possibly overlapping) stores, in line, rather
+/// than a call to `memset`.
+#[inline(always)]
+fn zero_fill(bytes: &mut [u8]) {
+    let n = bytes.len();
+    if (8..=16).contains(&n) {
+        bytes[..8].fill(0);
+        bytes[n - 8..].fill(0);
+    } else if (16..=32).contains(&n) {
+        bytes[..16].fill(0);
+        bytes[n - 16..].fill(0);
+    } else {
+        bytes.fill(0);
     }
 }
 
@@ -330,5 +397,146 @@ impl std::fmt::Debug for MallocAllocator {
         f.debug_struct("MallocAllocator")
             .field("allocations", &self.allocations())
             .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::layout::{F64, I8, I32, StructLayout};
+
+    /// What a [`PrefixAllocator`] over `segment` answered before its in-line fast path: the
+    /// offset and length of the segment it hands out, or the error (as text).
+    fn reference(
+        segment: &Segment,
+        size: usize,
+        align: usize,
+    ) -> std::result::Result<(usize, usize), String> {
+        if let Err(e) = layout_for(size, align) {
+            return Err(format!("{e:?}"));
+        }
+        let capacity = segment.len();
+        let pad = segment.as_ptr().addr().wrapping_neg() & (align - 1);
+        if pad > capacity || size > capacity - pad {
+            return Err(format!(
+                "{:?}",
+                Error::AllocatorFull {
+                    requested: size,
+                    align,
+                    remaining: capacity,
+                    capacity,
+                }
+            ));
+        }
+        Ok((pad, size))
+    }
+
+    /// Every request, against every base alignment and capacity around it: the same segment
+    /// (zero-filled, nothing else written) or the same error as before.
+    #[test]
+    fn prefix_allocator_answers_as_before() {
+        let aligns = [
+            0,
+            1,
+            2,
+            3,
+            4,
+            6,
+            8,
+            16,
+            32,
+            64,
+            1 << 20,
+            1 << 62,
+            1 << 63,
+            usize::MAX,
+        ];
+        let sizes = (0..=48).chain([
+            usize::MAX,
+            usize::MAX - 7,
+            isize::MAX as usize,
+            isize::MAX as usize - 7,
+            isize::MAX as usize + 1,
+        ]);
+        let sizes: Vec<usize> = sizes.collect();
+        let mut buf = [0u64; 16];
+        for start in 0..16 {
+            for capacity in 0..=(128 - start).min(48) {
+                for &align in &aligns {
+                    for &size in &sizes {
+                        buf.fill(u64::MAX);
+                        let bytes = &mut Segment::of_mut_slice(&mut buf).as_bytes_mut()
+                            [start..start + capacity];
+                        let base = bytes.as_ptr().addr();
+                        let segment = Segment::of_bytes_mut(bytes);
+                        let expected = reference(segment, size, align);
+                        let mut prefix = PrefixAllocator::new(segment);
+                        let got = match prefix.allocate(size, align) {
+                            Ok(seg) => {
+                                assert!(seg.as_bytes().iter().all(|b| *b == 0));
+                                Ok((seg.as_ptr().addr() - base, seg.len()))
+                            }
+                            Err(e) => Err(format!("{e:?}")),
+                        };
+                        assert_eq!(
+                            got, expected,
+                            "start {start} capacity {capacity} size {size} align {align}"
+                        );
+                        // Nothing outside the answer was written.
+                        let written = got.map_or(0..0, |(at, len)| start + at..start + at + len);
+                        let all = Segment::of_slice(&buf).as_bytes();
+                        for (i, b) in all.iter().enumerate() {
+                            if !written.contains(&i) {
+                                assert_eq!(*b, 0xff, "byte {i} was written");
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// `allocate_layout` answers as `allocate` with the layout's size and alignment.
+    #[test]
+    fn prefix_allocator_layouts_answer_as_sizes() {
+        let layouts = [
+            I8.layout(),
+            I32.layout(),
+            F64.layout(),
+            StructLayout::c(&[I32.layout(), I32.layout()])
+                .unwrap()
+                .layout(),
+            StructLayout::c(&[F64.layout(); 4]).unwrap().layout(),
+            StructLayout::c(&[F64.layout(); 4])
+                .unwrap()
+                .layout()
+                .with_byte_alignment(64),
+        ];
+        let mut buf = [0u64; 16];
+        for start in 0..16 {
+            for capacity in 0..=(128 - start).min(40) {
+                for layout in &layouts {
+                    let bytes = &mut Segment::of_mut_slice(&mut buf).as_bytes_mut()
+                        [start..start + capacity];
+                    let segment = Segment::of_bytes_mut(bytes);
+                    let expected = reference(segment, layout.byte_size(), layout.byte_alignment());
+                    let mut prefix = PrefixAllocator::new(segment);
+                    let got = prefix
+                        .allocate_layout(layout)
+                        .map(|s| (s.as_ptr().addr(), s.len()))
+                        .map_err(|e| format!("{e:?}"));
+                    let base = bytes_base(&buf, start);
+                    assert_eq!(
+                        got.map(|(a, l)| (a - base, l)),
+                        expected,
+                        "{layout} at {start}, {capacity}"
+                    );
+                }
+            }
+        }
+    }
+
+    fn bytes_base(buf: &[u64; 16], start: usize) -> usize {
+        Segment::of_slice(buf).as_ptr().addr() + start
     }
 }

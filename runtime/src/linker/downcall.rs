@@ -35,7 +35,7 @@ pub(crate) struct Prepared {
     pub(crate) name: String,
     pub(crate) ret: RetKind,
     /// The return layout (the descriptor's), kept at hand for the allocation of a struct return.
-    ret_layout: Option<MemoryLayout>,
+    pub(crate) ret_layout: Option<MemoryLayout>,
     pub(crate) capture_errno: bool,
     /// Whether a typed view whose arguments are all scalars may call the function through a
     /// Rust `extern "C"` function type (not variadic, and libffi not forced).
@@ -68,7 +68,7 @@ fn errno_location() -> *mut i32 {
 /// Writes a struct returned in registers (its eightbytes, in order) into `seg`, which is the
 /// struct's size (at most 16 bytes).
 #[inline(always)]
-fn store_registers(seg: &mut Segment, out: [u64; 2]) {
+pub(crate) fn store_registers(seg: &mut Segment, out: [u64; 2]) {
     let dst = seg.as_bytes_mut();
     let (lo, hi) = (out[0].to_ne_bytes(), out[1].to_ne_bytes());
     match dst.len() {
@@ -86,12 +86,17 @@ fn store_registers(seg: &mut Segment, out: [u64; 2]) {
     }
 }
 
-/// The allocator's answer for a struct return of `layout`, checked as `checked_allocation`
-/// does (C writes the whole struct, so it must hold the struct's size at its alignment), and
-/// cut to the struct's size.
+/// The allocator's answer for a struct return of `layout` (`size` bytes aligned to `align`,
+/// read from it before the allocation, so that the compiler can see they are unchanged),
+/// checked as `checked_allocation` does (C writes the whole struct, so it must hold the
+/// struct's size at its alignment), and cut to the struct's size.
 #[inline(always)]
-fn return_segment<'a>(seg: &'a mut Segment, layout: &MemoryLayout) -> Result<&'a mut Segment> {
-    let (size, align) = (layout.byte_size(), layout.byte_alignment());
+pub(crate) fn return_segment<'a>(
+    seg: &'a mut Segment,
+    size: usize,
+    align: usize,
+    layout: &MemoryLayout,
+) -> Result<&'a mut Segment> {
     // An answer of exactly the size, aligned (a layout's alignment is a power of two), is the
     // struct's bytes; anything else gets the full check, with its error.
     if seg.len() == size && seg.is_aligned_at(0, align) {
@@ -120,7 +125,7 @@ fn place(plan: &Plan, frame: &mut Frame, args: &[Value<'_>], ret_memory: *mut u8
             frame.set(a.at, bits);
             continue;
         }
-        if !place_struct(plan, frame, v, a) {
+        if !place_struct(frame, v, a) {
             return false;
         }
     }
@@ -130,14 +135,50 @@ fn place(plan: &Plan, frame: &mut Frame, args: &[Value<'_>], ret_memory: *mut u8
 /// Places a struct argument `v`, planned as `a`; `false` if it is not a struct of the planned
 /// size. (Out of line, so that the scalar loop of `place` keeps its registers.)
 #[inline(never)]
-fn place_struct(plan: &Plan, frame: &mut Frame, v: &Value<'_>, a: &DynArg) -> bool {
-    match (v, a.kind, plan.dyn_structs.get(usize::from(a.at))) {
-        (Value::Struct(seg), None, Some(s)) if seg.len() == s.size => {
-            frame.set_struct(seg.as_bytes(), &s.slots);
+fn place_struct(frame: &mut Frame, v: &Value<'_>, a: &DynArg) -> bool {
+    place_struct_inline(frame, v, a)
+}
+
+/// Places a struct argument `v`, planned as `a`; `false` if it is not a struct of the planned
+/// size.
+#[inline(always)]
+fn place_struct_inline(frame: &mut Frame, v: &Value<'_>, a: &DynArg) -> bool {
+    match v {
+        Value::Struct(seg) if a.kind.is_none() && seg.len() == a.size() => {
+            frame.put_struct(seg.as_bytes(), a);
             true
         }
         _ => false,
     }
+}
+
+/// [`place`] for calls that return a struct: the same checks and placement, with struct
+/// arguments placed in line (such calls are the ones that pass structs).
+#[inline(always)]
+fn place_in(plan: &Plan, frame: &mut Frame, args: &[Value<'_>], ret_memory: *mut u8) -> bool {
+    if args.len() != plan.dyn_args.len() {
+        return false;
+    }
+    if let RetPlan::Memory { .. } = plan.ret {
+        // Exposed: the callee writes the struct through it.
+        frame.set(0, ret_memory.expose_provenance() as u64);
+    }
+    for (v, a) in args.iter().zip(&plan.dyn_args) {
+        let placed = match a.kind {
+            Some(_) => match v.lower_as(a.kind) {
+                Some(bits) => {
+                    frame.set(a.at, bits);
+                    true
+                }
+                None => false,
+            },
+            None => place_struct_inline(frame, v, a),
+        };
+        if !placed {
+            return false;
+        }
+    }
+    true
 }
 
 impl Prepared {
@@ -503,17 +544,22 @@ impl<'lib> Downcall<'lib> {
             // SAFETY: forwarded.
             return unsafe { self.call(args) };
         };
-        let seg = return_segment(allocator.allocate_layout(layout)?, layout)?;
+        let (size, align) = (layout.byte_size(), layout.byte_alignment());
+        let seg = return_segment(allocator.allocate_layout(layout)?, size, align, layout)?;
         if let Some(plan) = &inner.plan
             && !inner.capture_errno
-            // SAFETY: forwarded; `seg` is the struct's size and alignment (checked above), the
-            // destination of a struct returned in memory.
-            && let Some(out) = unsafe { self.try_fast(plan, args, seg.as_mut_ptr()) }
         {
-            if let RetPlan::Struct { .. } = plan.ret {
-                store_registers(seg, out);
+            let mut frame = Frame::uninit();
+            if place_in(plan, &mut frame, args, seg.as_mut_ptr()) {
+                // SAFETY: every argument matched its planned kind and size; `seg` is the
+                // struct's size and alignment (checked above), the destination of a struct
+                // returned in memory. The rest is the caller's contract.
+                let out = unsafe { (plan.invoke)(inner.code as *const c_void, &frame) };
+                if let RetPlan::Struct { .. } = plan.ret {
+                    store_registers(seg, out);
+                }
+                return Ok(Value::Struct(seg));
             }
-            return Ok(Value::Struct(seg));
         }
         // SAFETY: forwarded.
         unsafe { self.call_in_checked(seg, None, args) }
@@ -531,7 +577,8 @@ impl<'lib> Downcall<'lib> {
     ) -> Result<Value<'a>> {
         match (self.inner.ret, &self.inner.ret_layout) {
             (RetKind::Struct(_), Some(layout)) => {
-                let seg = return_segment(allocator.allocate_layout(layout)?, layout)?;
+                let (size, align) = (layout.byte_size(), layout.byte_alignment());
+                let seg = return_segment(allocator.allocate_layout(layout)?, size, align, layout)?;
                 // SAFETY: forwarded.
                 unsafe { self.call_in_checked(seg, Some(state), args) }
             }

@@ -54,22 +54,36 @@ pub(crate) enum ArgPlan {
     Struct { size: usize, slots: Box<[Slot]> },
 }
 
-/// One argument of the dynamic call path ([`Value`](super::Value)s), in two bytes: for a
-/// scalar, the kind the value must be and the slot its bits go to; for a struct or union,
-/// `None` and the index of its [`DynStruct`] in the plan.
+/// One argument of the dynamic call path ([`Value`](super::Value)s) and of typed views, in
+/// eight bytes, so that placing it needs nothing else: for a scalar, the kind the value must be
+/// and the slot its bits go to; for a struct or union, `None`, where its eightbytes go and its
+/// size.
+///
+/// The planner puts a struct either wholly in registers (at most 16 bytes: two eightbytes,
+/// register slots below 14) or wholly on the stack (in consecutive words from a stack slot),
+/// so two slots say where: eightbyte `i` to register slot `[at, second][i]` (`second` unused
+/// by a struct of at most 8 bytes), or, when `at` is a stack slot, the bytes to the words
+/// from it on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct DynArg {
     pub(crate) kind: Option<ValueKind>,
-    /// The slot of a scalar, or the index of a struct's [`DynStruct`].
-    pub(crate) at: u8,
+    /// The slot of a scalar, or the first slot of a struct.
+    pub(crate) at: Slot,
+    /// The second register slot of a struct in registers.
+    pub(crate) second: Slot,
+    /// The size of a struct in bytes (at most 16 in registers, or `MAX_STACK` words on the
+    /// stack); 0 for a scalar.
+    size: u32,
 }
 
-/// A struct or union argument of the dynamic call path: `size` bytes, eightbyte `i` to
-/// `slots[i]`.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) struct DynStruct {
-    pub(crate) size: usize,
-    pub(crate) slots: Box<[Slot]>,
+const _: () = assert!(size_of::<DynArg>() == 8);
+
+impl DynArg {
+    /// The size of a struct argument in bytes (0 for a scalar).
+    #[inline(always)]
+    pub(crate) fn size(&self) -> usize {
+        self.size as usize
+    }
 }
 
 /// How the return value comes back.
@@ -116,20 +130,54 @@ impl Frame {
         self.words[usize::from(slot) & (FRAME_WORDS - 1)].write(bits);
     }
 
-    /// Places struct bytes into the frame, eightbyte by eightbyte (the last one zero-padded):
-    /// eightbyte `i` to `slots[i]`. There is one slot per eightbyte (the plan's slots for a
-    /// struct of `bytes.len()` bytes).
+    /// Places the bytes of a struct argument `a` (whose size they are) where it says: for
+    /// registers, eightbyte by eightbyte (the last one zero-padded), and `bytes` is at most 16
+    /// bytes long (the plan puts nothing longer in registers); on the stack, copied into the
+    /// words from its slot.
+    ///
+    /// # Panics
+    /// If the bytes would run past the frame (a plan never places them so).
     #[inline(always)]
-    pub(crate) fn set_struct(&mut self, bytes: &[u8], slots: &[Slot]) {
-        debug_assert_eq!(slots.len(), bytes.len().div_ceil(8));
-        let (full, tail) = bytes.as_chunks::<8>();
-        for (s, word) in slots.iter().zip(full) {
-            self.set(*s, u64::from_ne_bytes(*word));
-        }
-        if !tail.is_empty()
-            && let Some(s) = slots.get(full.len())
-        {
-            self.set(*s, partial_eightbyte(tail));
+    pub(crate) fn put_struct(&mut self, bytes: &[u8], a: &DynArg) {
+        let (first, second) = (a.at, a.second);
+        // (The eightbytes are read little-endian, as the planner's only target is.)
+        if first < STACK {
+            let n = bytes.len();
+            if let Some((lo, _)) = bytes.split_first_chunk::<8>() {
+                self.set(first, u64::from_ne_bytes(*lo));
+                if n > 8
+                    && let Some((_, hi)) = bytes.split_last_chunk::<8>()
+                {
+                    // The last eight bytes end with the second eightbyte's `n - 8` bytes (its
+                    // high end); shifting drops the bytes of the first eightbyte they overlap
+                    // and zero-pads.
+                    let shift = (16usize.wrapping_sub(n) * 8) & 63;
+                    self.set(second, u64::from_ne_bytes(*hi) >> shift);
+                }
+            } else if let (Some((lo, _)), Some((_, hi))) = (
+                bytes.split_first_chunk::<4>(),
+                bytes.split_last_chunk::<4>(),
+            ) {
+                // 4 to 7 bytes: the first four and the last four, overlapping (the bytes they
+                // share are the same, so or-ing them is exact), zero-padded.
+                let (lo, hi) = (u32::from_ne_bytes(*lo), u32::from_ne_bytes(*hi));
+                let shift = (n.wrapping_sub(4) * 8) & 63;
+                self.set(first, u64::from(lo) | (u64::from(hi) << shift));
+            } else {
+                self.set(first, partial_eightbyte(bytes));
+            }
+        } else {
+            let at = usize::from(first) * 8;
+            assert!(
+                at + bytes.len() <= FRAME_WORDS * 8,
+                "a planned stack argument runs past the frame"
+            );
+            // SAFETY: the destination, bytes `at..at + len` of the frame's words, is inside the
+            // frame (checked above) and does not overlap `bytes` (the frame is borrowed
+            // mutably). The words are `MaybeUninit`, so any bytes may be written to them (those
+            // of the last word past the struct stay as they were: the callee does not read
+            // them).
+            unsafe { copy_bytes(self.words.as_mut_ptr().cast::<u8>().add(at), bytes) };
         }
     }
 
@@ -137,6 +185,14 @@ impl Frame {
     #[inline(always)]
     pub(crate) fn word(&self, i: usize) -> MaybeUninit<u64> {
         self.words[i]
+    }
+
+    /// The `K` stack words, as one aggregate (see [`StackWords`]).
+    #[inline(always)]
+    fn stack_words<const K: usize>(&self) -> StackWords<K> {
+        let mut words = [MaybeUninit::uninit(); K];
+        words.copy_from_slice(&self.words[usize::from(STACK)..usize::from(STACK) + K]);
+        StackWords(words)
     }
 
     /// Word `i` as a vector register, initialized or not.
@@ -149,8 +205,53 @@ impl Frame {
     }
 }
 
-/// The eightbyte of `tail`, fewer than 8 bytes, zero-padded. (Out of line and cold: most
-/// structs are whole eightbytes, and the copy would cost the loop placing them its registers.)
+/// Copies `src` to `dst`, in line: up to 32 bytes as two (possibly overlapping) moves of 16
+/// or 8 bytes, more 16 bytes at a time. (A call to `memcpy` costs more than these few moves
+/// for the sizes of struct arguments.)
+///
+/// # Safety
+/// `dst` must be valid for writes of `src.len()` bytes and not overlap `src`.
+#[inline(always)]
+unsafe fn copy_bytes(dst: *mut u8, src: &[u8]) {
+    /// Copies the `N` bytes at offset `at`.
+    ///
+    /// # Safety
+    /// As for `copy_bytes`, and `at + N <= src.len()`.
+    #[inline(always)]
+    unsafe fn chunk<const N: usize>(dst: *mut u8, src: *const u8, at: usize) {
+        // SAFETY: forwarded; reads and writes are unaligned.
+        unsafe {
+            dst.add(at)
+                .cast::<[u8; N]>()
+                .write_unaligned(src.add(at).cast::<[u8; N]>().read_unaligned());
+        }
+    }
+    let n = src.len();
+    let p = src.as_ptr();
+    // SAFETY: every chunk is inside `src` (offsets and lengths within `n`, by the branch
+    // conditions), and `dst` is valid for the same offsets (the caller vouches for it).
+    unsafe {
+        if (16..=32).contains(&n) {
+            chunk::<16>(dst, p, 0);
+            chunk::<16>(dst, p, n - 16);
+        } else if (8..16).contains(&n) {
+            chunk::<8>(dst, p, 0);
+            chunk::<8>(dst, p, n - 8);
+        } else if n > 32 {
+            let mut at = 0;
+            while at + 16 < n {
+                chunk::<16>(dst, p, at);
+                at += 16;
+            }
+            chunk::<16>(dst, p, n - 16);
+        } else {
+            std::ptr::copy_nonoverlapping(p, dst, n);
+        }
+    }
+}
+
+/// The eightbyte of `tail`, fewer than 8 bytes, zero-padded. (Out of line and cold: it only
+/// serves structs of fewer than 4 bytes, and the copy would cost the caller its registers.)
 #[cold]
 #[inline(never)]
 fn partial_eightbyte(tail: &[u8]) -> u64 {
@@ -173,11 +274,9 @@ pub(crate) type Invoke = unsafe extern "C" fn(code: *const c_void, frame: &Frame
 #[derive(Debug)]
 pub(crate) struct Plan {
     pub(crate) args: Box<[ArgPlan]>,
-    /// The arguments for the dynamic call path, one per argument: what each must be and
-    /// where it goes (see [`DynArg`]).
+    /// The arguments for the dynamic call path and typed views, one per argument: what each
+    /// must be and where it goes (see [`DynArg`]).
     pub(crate) dyn_args: Box<[DynArg]>,
-    /// The struct and union arguments for the dynamic call path, in order.
-    pub(crate) dyn_structs: Box<[DynStruct]>,
     pub(crate) ret: RetPlan,
     pub(crate) invoke: Invoke,
 }
@@ -244,36 +343,50 @@ pub(crate) fn plan(descriptor: &FunctionDescriptor, variadic: bool) -> Option<Pl
         .into_iter()
         .find(|&k| k >= stack)?;
     let invoke = select(&ret_classes, gpr, sse, words, variadic)?;
-    let mut dyn_structs = Vec::new();
-    let dyn_args = args
-        .iter()
-        .map(|a| dynamic_arg(a, &mut dyn_structs))
-        .collect::<Option<_>>()?;
+    let dyn_args = args.iter().map(dynamic_arg).collect::<Option<_>>()?;
     Some(Plan {
         args: args.into_boxed_slice(),
         dyn_args,
-        dyn_structs: dyn_structs.into_boxed_slice(),
         ret,
         invoke,
     })
 }
 
-/// The dynamic call path's view of a placed argument (see [`DynArg`]); a struct's
-/// [`DynStruct`] goes to `structs`. (`None` past 256 struct arguments, which cannot happen:
-/// each argument takes a frame word.)
-fn dynamic_arg(arg: &ArgPlan, structs: &mut Vec<DynStruct>) -> Option<DynArg> {
+/// A placed argument as the dynamic call path and typed views place it (see [`DynArg`]);
+/// `None` for a struct placed otherwise than the planner places them (which cannot happen).
+fn dynamic_arg(arg: &ArgPlan) -> Option<DynArg> {
     Some(match arg {
         ArgPlan::Scalar { kind, slot } => DynArg {
             kind: Some(*kind),
             at: *slot,
+            second: *slot,
+            size: 0,
         },
         ArgPlan::Struct { size, slots } => {
-            let at = u8::try_from(structs.len()).ok()?;
-            structs.push(DynStruct {
-                size: *size,
-                slots: slots.clone(),
-            });
-            DynArg { kind: None, at }
+            let (at, second) = match slots.first() {
+                // An empty struct (validation refuses them) has no eightbyte: nothing to copy.
+                None => (STACK, STACK),
+                // In registers: at most two eightbytes (see `place`).
+                Some(&first) if first < STACK => {
+                    if slots.len() > 2 || *size > 16 {
+                        return None;
+                    }
+                    (first, *slots.get(1).unwrap_or(&first))
+                }
+                // On the stack: consecutive words (see `place`).
+                Some(&first) => {
+                    if !slots.iter().zip(first..).all(|(s, w)| *s == w) {
+                        return None;
+                    }
+                    (first, first)
+                }
+            };
+            DynArg {
+                kind: None,
+                at,
+                second,
+                size: u32::try_from(*size).ok()?,
+            }
         }
     })
 }
@@ -575,6 +688,64 @@ reg_invokers!(
     i0 [], i1 [0], i2 [0 1], i3 [0 1 2], i4 [0 1 2 3], i5 [0 1 2 3 4], i6 [0 1 2 3 4 5]
 );
 
+/// `K` stack words (`K` at least 3) as one argument: an aggregate of more than 16 bytes, which
+/// System V passes in memory whatever registers are free, so that, as the only such
+/// argument, it lands at the start of the stack arguments, word for word, where the callee's
+/// own stack arguments are. This lets an invoker pass stack words without also loading
+/// every register before them.
+#[repr(C)]
+#[derive(Clone, Copy)]
+struct StackWords<const K: usize>([W; K]);
+
+/// Stack invokers for calls that use at most two integer and two vector registers: those
+/// four registers, and the stack words as one aggregate (see [`StackWords`]).
+macro_rules! few_register_invokers {
+    ($($k:literal: $name:ident),* $(,)?) => {
+        $(
+            /// # Safety
+            /// `code` must be a non-variadic function whose register arguments are at most the
+            /// first two integer and two vector registers and whose stack arguments fit in
+            /// the frame's first stack words, all placed as the plan says, and whose return is
+            /// of shape `R`.
+            #[inline(never)]
+            #[allow(improper_ctypes_definitions)] // only called from Rust (see `Invoke`)
+            unsafe extern "C" fn $name<R: RetShape>(code: *const c_void, frame: &Frame) -> [u64; 2] {
+                // SAFETY: System V assigns the two integer-class and the two SSE-class
+                // parameters to the first two registers of their class, as the plan placed
+                // the real arguments; the aggregate of more than 16 bytes goes to memory, at
+                // the start of the stack arguments (see `StackWords`), as the plan placed the
+                // real stack arguments. R is the return's register shape; the caller vouches
+                // for `code`. (Words no argument fills may be uninitialized, as in the
+                // universal invokers.)
+                unsafe {
+                    let f: unsafe extern "C" fn(W, W, D, D, StackWords<$k>) -> R =
+                        std::mem::transmute(code);
+                    f(
+                        frame.word(0),
+                        frame.word(1),
+                        frame.float(SSE as usize),
+                        frame.float(SSE as usize + 1),
+                        frame.stack_words::<$k>(),
+                    )
+                    .words()
+                }
+            }
+        )*
+
+        /// The few-register stack invokers by stack words, if there is one for `words`.
+        fn few_register_shapes(words: usize) -> Option<[Invoke; 6]> {
+            Some(match words {
+                $($k => shapes!($name),)*
+                _ => return None,
+            })
+        }
+    };
+}
+
+few_register_invokers! {
+    3: few3, 4: few4, 6: few6, 8: few8, 12: few12, 16: few16, 24: few24, 32: few32,
+}
+
 /// Which of the six return shapes a return of these eightbyte classes comes back in.
 fn shape_index(ret: &[Class]) -> Option<usize> {
     Some(match ret {
@@ -589,12 +760,95 @@ fn shape_index(ret: &[Class]) -> Option<usize> {
 }
 
 /// The invoker for a plan: a register-only one when nothing goes on the stack and the call
-/// is not variadic (`gpr` integer and `sse` vector registers used), else a universal one
-/// with `words` stack words.
+/// is not variadic (`gpr` integer and `sse` vector registers used); with stack words, for a
+/// call that is not variadic and uses at most two registers of each class, a few-register
+/// one (from 3 stack words); else a universal one with `words` stack words.
 fn select(ret: &[Class], gpr: u8, sse: u8, words: usize, variadic: bool) -> Option<Invoke> {
     let shape = shape_index(ret)?;
     if words == 0 && !variadic {
         return Some(REG_SHAPES[usize::from(gpr)][usize::from(sse)][shape]);
     }
+    if !variadic
+        && gpr <= 2
+        && sse <= 2
+        && let Some(shapes) = few_register_shapes(words)
+    {
+        return Some(shapes[shape]);
+    }
     Some(select_words(words, variadic)?[shape])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SENTINEL: u64 = 0xa5a5_a5a5_a5a5_a5a5;
+
+    /// A frame whose every word is `SENTINEL`, so that it can be read back whole.
+    fn sentinel_frame() -> Frame {
+        let mut frame = Frame::uninit();
+        for i in 0..FRAME_WORDS {
+            frame.set(i as Slot, SENTINEL);
+        }
+        frame
+    }
+
+    fn words(frame: &Frame) -> Vec<u64> {
+        // SAFETY: `sentinel_frame` initialized every word, and placing only writes words.
+        (0..FRAME_WORDS)
+            .map(|i| unsafe { frame.word(i).assume_init() })
+            .collect()
+    }
+
+    fn struct_arg(size: usize, at: Slot, second: Slot) -> DynArg {
+        DynArg {
+            kind: None,
+            at,
+            second,
+            size: size as u32,
+        }
+    }
+
+    /// A struct in registers: eightbyte by eightbyte, the last zero-padded, nothing else
+    /// written.
+    #[test]
+    fn struct_in_registers_is_split_into_eightbytes() {
+        let bytes: Vec<u8> = (1..=16).collect();
+        for n in 1..=16 {
+            let mut frame = sentinel_frame();
+            frame.put_struct(&bytes[..n], &struct_arg(n, 2, 7));
+            let mut expected = vec![SENTINEL; FRAME_WORDS];
+            let eightbyte = |from: usize| {
+                let mut w = [0u8; 8];
+                let to = n.min(from + 8);
+                w[..to - from].copy_from_slice(&bytes[from..to]);
+                u64::from_ne_bytes(w)
+            };
+            expected[2] = eightbyte(0);
+            if n > 8 {
+                expected[7] = eightbyte(8);
+            }
+            assert_eq!(words(&frame), expected, "{n} bytes");
+        }
+    }
+
+    /// A struct on the stack: its bytes, in the words from its slot, and nothing else written.
+    #[test]
+    fn struct_on_the_stack_is_copied_whole() {
+        let bytes: Vec<u8> = (1..=255).collect();
+        for first in STACK..STACK + 4 {
+            for n in 0..=(MAX_STACK - 4) * 8 {
+                let mut frame = sentinel_frame();
+                frame.put_struct(&bytes[..n], &struct_arg(n, first, first));
+                let mut expected: Vec<u8> = [SENTINEL; FRAME_WORDS]
+                    .iter()
+                    .flat_map(|w| w.to_ne_bytes())
+                    .collect();
+                let at = usize::from(first) * 8;
+                expected[at..at + n].copy_from_slice(&bytes[..n]);
+                let got: Vec<u8> = words(&frame).iter().flat_map(|w| w.to_ne_bytes()).collect();
+                assert_eq!(got, expected, "{n} bytes at slot {first}");
+            }
+        }
+    }
 }

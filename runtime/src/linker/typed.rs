@@ -5,8 +5,8 @@ use std::fmt;
 use std::marker::PhantomData;
 use std::sync::Arc;
 
-use super::downcall::{Prepared, RetKind, ret_bytes};
-use super::fast::{ArgPlan, Frame, RetPlan, extend};
+use super::downcall::{Prepared, RetKind, ret_bytes, return_segment, store_registers};
+use super::fast::{Frame, RetPlan, extend};
 use super::value::Addressable;
 use crate::layout::{LayoutKind, MemoryLayout};
 use crate::{Address, Carrier, Result, Segment, SegmentAllocator};
@@ -460,18 +460,27 @@ fn struct_size_mismatch(index: usize, len: usize, size: usize) -> ! {
 /// If a struct argument's segment (`lens`) is not the struct's size.
 #[inline(always)]
 fn fill_frame(frame: &mut Frame, plan: &super::fast::Plan, slots: &[u64], lens: &[usize]) {
-    for (i, ((raw, p), len)) in slots.iter().zip(plan.args.iter()).zip(lens).enumerate() {
-        match p {
-            ArgPlan::Scalar { kind, slot } => frame.set(*slot, extend(*kind, *raw)),
-            ArgPlan::Struct { size, slots } => {
-                if *len != *size {
-                    struct_size_mismatch(i, *len, *size);
+    // One planned argument per slot (the view checked the count): taken as a slice of the
+    // slots' length, which is the signature's, so the loop below has a constant trip count
+    // and unrolls.
+    let Some(args) = plan.dyn_args.get(..slots.len()) else {
+        unreachable!("the typed view checked the argument count")
+    };
+    for (i, ((raw, a), len)) in slots.iter().zip(args).zip(lens).enumerate() {
+        match a.kind {
+            Some(kind) => frame.set(a.at, extend(kind, *raw)),
+            None => {
+                // A struct or union argument: the view checked that its Rust type is
+                // `ByValue`, so the slot is the address of its `len` bytes.
+                let size = a.size();
+                if *len != size {
+                    struct_size_mismatch(i, *len, size);
                 }
                 let at = std::ptr::with_exposed_provenance::<u8>(*raw as usize);
                 // SAFETY: `at` is the exposed address of the struct argument's bytes, `len ==
                 // size` of them (checked above), kept alive by the IntoArg borrow for the call.
-                let bytes = unsafe { std::slice::from_raw_parts(at, *size) };
-                frame.set_struct(bytes, slots);
+                let bytes = unsafe { std::slice::from_raw_parts(at, size) };
+                frame.put_struct(bytes, a);
             }
         }
     }
@@ -623,34 +632,164 @@ impl<S: Signature> TypedDowncall<'_, S, ByValue> {
         allocator: impl SegmentAllocator<'a>,
         args: impl IntoArgs<S>,
     ) -> Result<&'a mut Segment> {
-        let RetKind::Struct(size) = self.inner.ret else {
+        let inner = &*self.inner;
+        let (RetKind::Struct(size), Some(layout)) = (inner.ret, &inner.ret_layout) else {
             unreachable!("the typed view checked the struct return")
         };
-        let layout = self
-            .inner
-            .descriptor
-            .return_layout()
-            .expect("struct return");
-        let seg = crate::alloc::checked_allocation(
-            allocator.allocate_layout(&layout)?,
-            size,
-            layout.byte_alignment(),
-            Some(layout),
-        )?;
+        // The allocator's answer, checked: at least the struct's size, aligned for it.
+        let align = layout.byte_alignment();
+        let seg = return_segment(allocator.allocate_layout(layout)?, size, align, layout)?;
+        if let Some(plan) = &inner.plan {
+            args.with_slots(|slots, lens| {
+                let mut frame = Frame::uninit();
+                if let RetPlan::Memory { .. } = plan.ret {
+                    // Exposed: the callee writes the struct through it.
+                    frame.set(0, seg.as_mut_ptr().expose_provenance() as u64);
+                }
+                fill_frame(&mut frame, plan, slots, lens);
+                // SAFETY: as in call: the slots were lowered for the checked signature and
+                // placed by the plan; for a memory return, the hidden pointer is `seg`: the
+                // struct's size, aligned for it (checked above).
+                let out = unsafe { inner.raw_fast(plan, &frame, None) };
+                if let RetPlan::Struct { .. } = plan.ret {
+                    store_registers(seg, out);
+                }
+            });
+            return Ok(seg);
+        }
         if size > 16 {
             // SAFETY: as in call; the segment is the hidden return pointer: exactly `size`
             // writable bytes, aligned for the struct (checked above).
             args.with_slots(|slots, lens| unsafe {
-                call_slots(&self.inner, slots, lens, seg.as_mut_ptr().cast(), None)
+                call_slots(inner, slots, lens, seg.as_mut_ptr().cast(), None)
             });
         } else {
             let mut ret = [0u64; 4];
             // SAFETY: as in call; registers are stored into the 32-byte buffer.
             args.with_slots(|slots, lens| unsafe {
-                call_slots(&self.inner, slots, lens, ret.as_mut_ptr().cast(), None)
+                call_slots(inner, slots, lens, ret.as_mut_ptr().cast(), None)
             });
             seg.as_bytes_mut().copy_from_slice(&ret_bytes(&ret)[..size]);
         }
         Ok(seg)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Mutex;
+
+    use super::*;
+    use crate::layout::StructLayout;
+    use crate::linker::{Downcall, FunctionDescriptor, Linker, LinkerOptions, Symbol, Value};
+    use crate::{Arena, F64, I8, I32, I64, PrefixAllocator};
+
+    /// What an upcall received: each struct argument's bytes, in order.
+    type Received = Arc<Mutex<Vec<Vec<u8>>>>;
+
+    /// A downcall handle (linked with `options`) of an upcall stub for `descriptor`, which
+    /// records its struct arguments and returns the struct `ret` (its bytes).
+    fn echo<'a>(
+        arena: &'a Arena,
+        descriptor: FunctionDescriptor,
+        ret: Vec<u8>,
+        options: &LinkerOptions,
+    ) -> (Downcall<'a>, Received) {
+        let received = Received::default();
+        let record = received.clone();
+        let stub = Linker::native()
+            .upcall(arena, descriptor, move |args, ret_seg| {
+                *record.lock().unwrap() = args
+                    .iter()
+                    .filter_map(|v| v.as_struct().map(|s| s.as_bytes().to_vec()))
+                    .collect();
+                ret_seg.as_bytes_mut().copy_from_slice(&ret);
+                Value::Void
+            })
+            .unwrap();
+        // SAFETY: the stub is a function of exactly this descriptor, alive as long as `arena`.
+        let symbol = unsafe { Symbol::from_address(stub.address(), "echo") };
+        let handle = Linker::native()
+            .downcall(&symbol, descriptor, options)
+            .unwrap();
+        (handle, received)
+    }
+
+    fn bytes(n: usize, from: u8) -> Vec<u8> {
+        (0..n).map(|i| from.wrapping_add(i as u8)).collect()
+    }
+
+    /// Structs by value of awkward sizes (3, 8, 12 and 32 bytes), in registers and on the
+    /// stack, returned in registers (12 bytes) and in memory (32 bytes), through the typed view
+    /// and the dynamic path, planned and through libffi: C receives each struct's bytes and
+    /// the caller gets the returned struct's.
+    #[test]
+    fn structs_by_value_reach_c_and_come_back() {
+        let odd = StructLayout::c(&[I8.layout(); 3]).unwrap().layout();
+        let pair = StructLayout::c(&[I32.layout(); 2]).unwrap().layout();
+        let twelve = StructLayout::c(&[I32.layout(); 3]).unwrap().layout();
+        let big = StructLayout::c(&[F64.layout(); 4]).unwrap().layout();
+        let (a, b, c, d) = (bytes(3, 1), bytes(8, 10), bytes(12, 20), bytes(32, 40));
+        let arena = Arena::new();
+        for (planned, options) in [
+            (true, LinkerOptions::new()),
+            (false, LinkerOptions::new().libffi_only()),
+        ] {
+            // In registers where they fit; the return in memory.
+            let desc = FunctionDescriptor::of(big, &[odd, pair, twelve, big, F64.layout()]);
+            let ret = bytes(32, 100);
+            let (h, got) = echo(&arena, desc, ret.clone(), &options);
+            assert_eq!(h.is_direct(), planned);
+            let (sa, sb, sc, sd) = (
+                Segment::of_slice(&a),
+                Segment::of_slice(&b),
+                Segment::of_slice(&c),
+                Segment::of_slice(&d),
+            );
+            let view = h
+                .typed::<(ByValue, ByValue, ByValue, ByValue, f64), ByValue>()
+                .unwrap();
+            let mut buf = [0u64; 8];
+            let mut scratch = PrefixAllocator::new(Segment::of_mut_slice(&mut buf));
+            // SAFETY: the descriptor is the stub's.
+            let r = unsafe { view.call_in(&mut scratch, (sa, sb, sc, sd, 1.5)) }.unwrap();
+            assert_eq!(r.as_bytes(), ret);
+            assert_eq!(*got.lock().unwrap(), [&a[..], &b, &c, &d]);
+            let args = [
+                Value::Struct(sa),
+                Value::Struct(sb),
+                Value::Struct(sc),
+                Value::Struct(sd),
+                Value::F64(1.5),
+            ];
+            got.lock().unwrap().clear();
+            // SAFETY: as above.
+            let r = unsafe { h.call_in(&mut scratch, &args) }.unwrap();
+            assert_eq!(r.as_struct().unwrap().as_bytes(), ret);
+            assert_eq!(*got.lock().unwrap(), [&a[..], &b, &c, &d]);
+
+            // The integer registers taken: the small structs go on the stack; the return in
+            // two registers, 12 bytes.
+            let mut args = vec![I64.layout(); 6];
+            args.extend([pair, odd, twelve]);
+            let desc = FunctionDescriptor::of(twelve, &args);
+            let ret = bytes(12, 200);
+            let (h, got) = echo(&arena, desc, ret.clone(), &options);
+            assert_eq!(h.is_direct(), planned);
+            let view = h
+                .typed::<(i64, i64, i64, i64, i64, i64, ByValue, ByValue, ByValue), ByValue>()
+                .unwrap();
+            // SAFETY: as above.
+            let r = unsafe { view.call_in(&arena, (1, 2, 3, 4, 5, 6, sb, sa, sc)) }.unwrap();
+            assert_eq!(r.as_bytes(), ret);
+            assert_eq!(*got.lock().unwrap(), [&b[..], &a, &c]);
+            let mut args: Vec<Value<'_>> = (1..=6).map(Value::I64).collect();
+            args.extend([Value::Struct(sb), Value::Struct(sa), Value::Struct(sc)]);
+            got.lock().unwrap().clear();
+            // SAFETY: as above.
+            let r = unsafe { h.call_in(&mut scratch, &args) }.unwrap();
+            assert_eq!(r.as_struct().unwrap().as_bytes(), ret);
+            assert_eq!(*got.lock().unwrap(), [&b[..], &a, &c]);
+        }
     }
 }
