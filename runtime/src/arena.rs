@@ -35,8 +35,8 @@ const GRAIN: usize = 8;
 pub struct Arena {
     /// Allocation bumps *down* from the end of the current chunk: aligning is then one `and`.
     cursor: Cell<*mut u8>,
-    /// The lowest usable address of the current chunk.
-    start: Cell<*mut u8>,
+    /// The bytes between the current chunk's start and the cursor (a multiple of GRAIN).
+    room: Cell<usize>,
     /// Blocks and clean-ups. Taken out of the cell to be changed, so that the code that
     /// changes it (adding a chunk) never gets a pointer into the arena: then, where the arena
     /// is a local, the compiler keeps the cursor in a register across allocations.
@@ -106,7 +106,7 @@ impl Arena {
             // Non-null and a multiple of GRAIN, so that the fast path can hand out zero-length
             // segments from the start.
             cursor: Cell::new(std::ptr::without_provenance_mut(GRAIN)),
-            start: Cell::new(std::ptr::without_provenance_mut(GRAIN)),
+            room: Cell::new(0),
             state: Cell::new(State::new()),
         }
     }
@@ -137,25 +137,30 @@ impl Arena {
     pub fn allocate(&self, size: usize, align: usize) -> Result<&mut Segment> {
         loop {
             let cursor = self.cursor.get();
-            let start = self.start.get().addr();
-            if align.is_power_of_two() && size <= cursor.addr() - start {
-                // The cursor and the chunk start are multiples of GRAIN, so the room between
-                // them is too, and holds `size` rounded up to GRAIN: for the usual alignments
-                // (up to GRAIN) no masking and no second check are needed, and the
-                // loop-carried work is one subtraction.
-                debug_assert!(cursor.addr().is_multiple_of(GRAIN) && start.is_multiple_of(GRAIN));
-                let mut new = cursor.addr() - size.next_multiple_of(GRAIN);
-                if align > GRAIN {
-                    new &= !(align - 1);
-                }
-                if align <= GRAIN || new >= start {
+            let room = self.room.get();
+            if align.is_power_of_two() && size <= room {
+                // The room is a multiple of GRAIN, so it holds `size` rounded up to GRAIN: for
+                // the usual alignments (up to GRAIN, which the cursor keeps) that is all, and
+                // the loop-carried work is two subtractions.
+                debug_assert!(cursor.addr().is_multiple_of(GRAIN) && room.is_multiple_of(GRAIN));
+                let rounded = size.next_multiple_of(GRAIN);
+                let fit = if align <= GRAIN {
+                    Some((cursor.addr() - rounded, room - rounded))
+                } else {
+                    // Larger alignments mask the address down, into the room if it has it.
+                    let new = (cursor.addr() - rounded) & !(align - 1);
+                    room.checked_sub(cursor.addr() - new)
+                        .map(|left| (new, left))
+                };
+                if let Some((new, left)) = fit {
                     let ptr = cursor.with_addr(new);
                     self.cursor.set(ptr);
+                    self.room.set(left);
                     // SAFETY: [new, new + size) lies inside the current chunk, between its
-                    // start and the old cursor (checked above); it was zeroed when the chunk
-                    // was made and is handed out exactly once because the cursor moved below
-                    // it. The chunk lives until the arena is dropped, which the returned
-                    // borrow of `self` outlasts.
+                    // start (`left` bytes below `new`) and the old cursor (checked above); it
+                    // was zeroed when the chunk was made and is handed out exactly once
+                    // because the cursor moved below it. The chunk lives until the arena is
+                    // dropped, which the returned borrow of `self` outlasts.
                     return Ok(unsafe { Segment::from_raw_parts_mut(ptr, size) });
                 }
             }
@@ -177,7 +182,7 @@ impl Arena {
         match self.with_state(|state| refill(state, size, align))? {
             Refill::Chunk { base, end } => {
                 self.cursor.set(end);
-                self.start.set(base);
+                self.room.set(end.addr() - base.addr());
                 Ok(None)
             }
             // SAFETY: `own` is the aligned start of `size` fresh zeroed bytes in a block of
