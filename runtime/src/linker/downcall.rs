@@ -110,8 +110,17 @@ pub(crate) fn return_segment<'a>(
 /// it goes. `false`, with the frame half filled and not to be called with, when the count
 /// differs or an argument is not of its planned kind, or a struct not of its size. (The frame
 /// needs no clearing first: see [`Frame`].)
+///
+/// `STRUCTS_IN_LINE`: whether struct arguments are placed in line (for calls that return a
+/// struct, which are the ones that pass structs) or out of line (so that the scalar loop of
+/// the other calls keeps its registers).
 #[inline(always)]
-fn place(plan: &Plan, frame: &mut Frame, args: &[Value<'_>], ret_memory: *mut u8) -> bool {
+fn place<const STRUCTS_IN_LINE: bool>(
+    plan: &Plan,
+    frame: &mut Frame,
+    args: &[Value<'_>],
+    ret_memory: *mut u8,
+) -> bool {
     if args.len() != plan.dyn_args.len() {
         return false;
     }
@@ -125,7 +134,12 @@ fn place(plan: &Plan, frame: &mut Frame, args: &[Value<'_>], ret_memory: *mut u8
             frame.set(a.at, bits);
             continue;
         }
-        if !place_struct(frame, v, a) {
+        let placed = if STRUCTS_IN_LINE {
+            place_struct_inline(frame, v, a)
+        } else {
+            place_struct(frame, v, a)
+        };
+        if !placed {
             return false;
         }
     }
@@ -133,7 +147,7 @@ fn place(plan: &Plan, frame: &mut Frame, args: &[Value<'_>], ret_memory: *mut u8
 }
 
 /// Places a struct argument `v`, planned as `a`; `false` if it is not a struct of the planned
-/// size. (Out of line, so that the scalar loop of `place` keeps its registers.)
+/// size. (Out of line: see [`place`].)
 #[inline(never)]
 fn place_struct(frame: &mut Frame, v: &Value<'_>, a: &DynArg) -> bool {
     place_struct_inline(frame, v, a)
@@ -150,35 +164,6 @@ fn place_struct_inline(frame: &mut Frame, v: &Value<'_>, a: &DynArg) -> bool {
         }
         _ => false,
     }
-}
-
-/// [`place`] for calls that return a struct: the same checks and placement, with struct
-/// arguments placed in line (such calls are the ones that pass structs).
-#[inline(always)]
-fn place_in(plan: &Plan, frame: &mut Frame, args: &[Value<'_>], ret_memory: *mut u8) -> bool {
-    if args.len() != plan.dyn_args.len() {
-        return false;
-    }
-    if let RetPlan::Memory { .. } = plan.ret {
-        // Exposed: the callee writes the struct through it.
-        frame.set(0, ret_memory.expose_provenance() as u64);
-    }
-    for (v, a) in args.iter().zip(&plan.dyn_args) {
-        let placed = match a.kind {
-            Some(_) => match v.lower_as(a.kind) {
-                Some(bits) => {
-                    frame.set(a.at, bits);
-                    true
-                }
-                None => false,
-            },
-            None => place_struct_inline(frame, v, a),
-        };
-        if !placed {
-            return false;
-        }
-    }
-    true
 }
 
 impl Prepared {
@@ -277,7 +262,7 @@ impl Prepared {
             _ => std::ptr::null_mut(),
         };
         let mut frame = Frame::uninit();
-        if !place(plan, &mut frame, args, ret_memory) {
+        if !place::<false>(plan, &mut frame, args, ret_memory) {
             unreachable!("the arguments were checked against the descriptor");
         }
         // SAFETY: forwarded.
@@ -504,7 +489,7 @@ impl<'lib> Downcall<'lib> {
         ret_memory: *mut u8,
     ) -> Option<[u64; 2]> {
         let mut frame = Frame::uninit();
-        if !place(plan, &mut frame, args, ret_memory) {
+        if !place::<false>(plan, &mut frame, args, ret_memory) {
             return None;
         }
         // SAFETY: every argument matched its planned kind and size; the rest is the caller's
@@ -550,7 +535,7 @@ impl<'lib> Downcall<'lib> {
             && !inner.capture_errno
         {
             let mut frame = Frame::uninit();
-            if place_in(plan, &mut frame, args, seg.as_mut_ptr()) {
+            if place::<true>(plan, &mut frame, args, seg.as_mut_ptr()) {
                 // SAFETY: every argument matched its planned kind and size; `seg` is the
                 // struct's size and alignment (checked above), the destination of a struct
                 // returned in memory. The rest is the caller's contract.
