@@ -3,6 +3,7 @@
 use std::ffi::c_void;
 use std::fmt;
 use std::marker::PhantomData;
+use std::mem::MaybeUninit;
 use std::sync::Arc;
 
 use libffi::middle::{Cif, Type};
@@ -29,6 +30,9 @@ pub(crate) enum RetKind {
 pub(crate) struct Prepared {
     /// The register-shape plan, when the call needs no libffi (see `fast`).
     pub(crate) plan: Option<Plan>,
+    /// The call made in line by the dynamic path, when it can be (the plan's, unless errno
+    /// is captured).
+    pub(crate) inline: Option<fast::InlineCall>,
     pub(crate) cif: Cif,
     pub(crate) code: unsafe extern "C" fn(),
     pub(crate) descriptor: FunctionDescriptor,
@@ -203,8 +207,13 @@ impl Prepared {
         } else {
             fast::plan(&descriptor, options.variadic_index().is_some())
         };
+        let inline = plan
+            .as_ref()
+            .and_then(|p| p.inline)
+            .filter(|_| !capture_errno);
         Ok(Prepared {
             plan,
+            inline,
             cif,
             code,
             ret_layout: descriptor.return_layout(),
@@ -439,7 +448,12 @@ impl<'lib> Downcall<'lib> {
 
     /// Calls with dynamic arguments; for functions that return a scalar or nothing.
     ///
-    /// Each argument is checked against the descriptor (kind, and size for structs).
+    /// Each argument is checked against the descriptor (kind, and size for structs). A call
+    /// whose arguments are at most eight scalars in registers and whose return is a scalar or
+    /// nothing (not variadic, no errno) is made in line, from the caller, through a universal
+    /// function type: the arguments are checked and lowered, and each register is loaded from
+    /// the argument the handle's plan assigns to it. Other calls go through a precompiled
+    /// invoker, or libffi.
     ///
     /// # Safety
     /// The descriptor must match the C function, and the function's requirements on its
@@ -447,8 +461,49 @@ impl<'lib> Downcall<'lib> {
     #[inline(always)]
     pub unsafe fn call(&self, args: &[Value<'_>]) -> Result<Value<'static>> {
         let inner = &*self.inner;
-        // (Tested together, the plan's presence and its return kind compile to one test of
-        // the return's tag, where the option keeps its `None`.)
+        // A call of scalars in registers is made here, in line (see `fast::InlineCall`).
+        if let Some(ic) = &inner.inline
+            && args.len() <= fast::MAX_INLINE
+        {
+            let mut bits = [MaybeUninit::<u64>::uninit(); fast::MAX_INLINE];
+            let mut matched = true;
+            for (i, v) in args.iter().enumerate() {
+                // (`i` is below MAX_INLINE; the mask says so without a check.)
+                let i = i & (fast::MAX_INLINE - 1);
+                match v.lower_as(ic.kinds[i]) {
+                    Some(b) => {
+                        bits[i].write(b);
+                    }
+                    None => matched = false,
+                }
+            }
+            // A missing argument leaves its kind unmatched; an extra one finds `None`.
+            if matched && ic.kinds.get(args.len()).is_none_or(Option::is_none) {
+                // SAFETY: every argument is of its planned kind, and there are as many as
+                // planned; the rest is the caller's contract.
+                let out = unsafe {
+                    fast::call_inline(inner.code as *const c_void, &bits, &ic.sources, ic.width)
+                };
+                return Ok(match ic.ret {
+                    None => Value::Void,
+                    // The value is in the low bytes of `xmm0` or `rax`.
+                    Some(kind) if kind.is_float() => Value::from_bits(kind, out[1]),
+                    Some(kind) => Value::from_bits(kind, out[0]),
+                });
+            }
+        }
+        // SAFETY: forwarded.
+        unsafe { self.call_planned(args) }
+    }
+
+    /// The register-shape call of [`call`](Self::call) through an invoker, or the checked
+    /// path.
+    ///
+    /// # Safety
+    /// As for [`call`](Self::call).
+    #[inline(never)]
+    unsafe fn call_planned(&self, args: &[Value<'_>]) -> Result<Value<'static>> {
+        let inner = &*self.inner;
         if let Some(plan @ Plan { ret: RetPlan::Void | RetPlan::Scalar(_), .. }) = &inner.plan
             && !inner.capture_errno
             // SAFETY: forwarded; a scalar or void return needs no destination.

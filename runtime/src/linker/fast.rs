@@ -18,6 +18,10 @@
 //! variadic function is called through the variadic form of the universal type, which makes
 //! Rust set `al` to the number of vector registers, as the ABI asks.
 //!
+//! A call of at most [`MAX_INLINE`] scalars, all in registers, returning a scalar or nothing,
+//! is made in line by the dynamic call path ([`InlineCall`], [`call_inline`]): no frame and no
+//! invoker, one indirect call from the caller's code, as a direct call is.
+//!
 //! The ABI conformance matrix checks this path against the C compiler on thousands of
 //! signatures. Anything it does not cover (more than [`MAX_STACK`] stack words, other targets)
 //! falls back to libffi.
@@ -279,6 +283,73 @@ pub(crate) struct Plan {
     pub(crate) dyn_args: Box<[DynArg]>,
     pub(crate) ret: RetPlan,
     pub(crate) invoke: Invoke,
+    /// The call made in line, when it can be (see [`InlineCall`]).
+    pub(crate) inline: Option<InlineCall>,
+}
+
+/// The most arguments of a call made in line ([`InlineCall`]).
+pub(crate) const MAX_INLINE: usize = 8;
+
+/// A call whose arguments are all scalars in registers and whose return is a scalar or
+/// nothing, not variadic, with at most [`MAX_INLINE`] arguments: the dynamic call path makes
+/// it in line, with no frame and no invoker. Its arguments are lowered into an array by
+/// position, and each argument register is loaded from the argument it takes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct InlineCall {
+    /// The kind of each argument, by position (`None` past the last).
+    pub(crate) kinds: [Option<ValueKind>; MAX_INLINE],
+    /// For each integer register, then each vector register, the position of the argument
+    /// it takes; a register no argument takes names any position (it is passed as it is,
+    /// and the callee does not read it).
+    pub(crate) sources: [u8; 14],
+    /// The kind of the return, `None` for a void function.
+    pub(crate) ret: Option<ValueKind>,
+    /// Which registers the call loads: 0 none, 1 the first two of each class, 2 the first
+    /// four, 3 all (see [`call_inline`]).
+    pub(crate) width: u8,
+}
+
+impl InlineCall {
+    /// The in-line form of a placed call, if it has one.
+    fn new(args: &[ArgPlan], ret: RetPlan, words: usize, variadic: bool) -> Option<InlineCall> {
+        let ret = match ret {
+            RetPlan::Void => None,
+            RetPlan::Scalar(kind) => Some(kind),
+            _ => return None,
+        };
+        if words != 0 || variadic || args.len() > MAX_INLINE {
+            return None;
+        }
+        let mut kinds = [None; MAX_INLINE];
+        let mut sources = [0u8; 14];
+        for (i, arg) in args.iter().enumerate() {
+            let ArgPlan::Scalar { kind, slot } = arg else {
+                return None;
+            };
+            kinds[i] = Some(*kind);
+            // Registers only (no stack words): the slot is a register.
+            *sources.get_mut(usize::from(*slot))? = i as u8;
+        }
+        let (mut gpr, mut sse) = (0, 0);
+        for arg in args {
+            match arg {
+                ArgPlan::Scalar { slot, .. } if *slot < SSE => gpr += 1,
+                _ => sse += 1,
+            }
+        }
+        let width = match gpr.max(sse) {
+            0 => 0,
+            1..=2 => 1,
+            3..=4 => 2,
+            _ => 3,
+        };
+        Some(InlineCall {
+            kinds,
+            sources,
+            ret,
+            width,
+        })
+    }
 }
 
 /// The bits of a scalar, extended as the callee expects a full register (signed integers
@@ -344,11 +415,13 @@ pub(crate) fn plan(descriptor: &FunctionDescriptor, variadic: bool) -> Option<Pl
         .find(|&k| k >= stack)?;
     let invoke = select(&ret_classes, gpr, sse, words, variadic)?;
     let dyn_args = args.iter().map(dynamic_arg).collect::<Option<_>>()?;
+    let inline = InlineCall::new(&args, ret, words, variadic);
     Some(Plan {
         args: args.into_boxed_slice(),
         dyn_args,
         ret,
         invoke,
+        inline,
     })
 }
 
@@ -778,6 +851,57 @@ fn select(ret: &[Class], gpr: u8, sse: u8, words: usize, variadic: bool) -> Opti
     Some(select_words(words, variadic)?[shape])
 }
 
+/// Calls `code` in line with its arguments (at most [`MAX_INLINE`]) lowered into `bits` by
+/// position: each argument register of the call's `width` (see [`InlineCall::width`]) is
+/// loaded from the argument `sources` names for it. Returns `rax` and `xmm0`.
+///
+/// # Safety
+/// As for the invokers: `code` is a function that is not variadic, takes scalar arguments in
+/// registers (no more of each class than `width` loads), placed as `sources` says, with their
+/// bits in `bits`, and returns a scalar or nothing.
+#[inline(always)]
+#[allow(improper_ctypes_definitions)] // `RetID` is `repr(C)`
+pub(crate) unsafe fn call_inline(
+    code: *const c_void,
+    bits: &[W; MAX_INLINE],
+    sources: &[u8; 14],
+    width: u8,
+) -> [u64; 2] {
+    let at = |r: usize| {
+        let i = usize::from(sources[r]);
+        debug_assert!(i < MAX_INLINE);
+        // SAFETY: every source is below MAX_INLINE (`InlineCall::new` makes them positions
+        // of at most MAX_INLINE arguments, or 0).
+        unsafe { *bits.get_unchecked(i) }
+    };
+    let w = |r: usize| at(r);
+    // SAFETY: `MaybeUninit<u64>` and `MaybeUninit<f64>` have the same size and no validity
+    // invariant.
+    let d = |r: usize| unsafe { std::mem::transmute::<W, D>(at(SSE as usize + r)) };
+    macro_rules! arm {
+        ([$($i:literal)*], [$($f:literal)*]) => {{
+            // SAFETY: System V assigns integer-class and SSE-class arguments to their
+            // registers in order and independently, so this type puts each argument where
+            // the real signature expects it (the plan placed them so). `rax` and `xmm0` are
+            // read whatever the callee left in them: the caller uses the one its return comes
+            // back in. The caller vouches for `code`.
+            unsafe {
+                let f: unsafe extern "C" fn($(u64_for!($i),)* $(f64_for!($f),)*) -> RetID =
+                    std::mem::transmute(code);
+                f($(w($i),)* $(d($f),)*).words()
+            }
+        }};
+    }
+    // Four widths of register file, so that a call site holds four calls whatever its
+    // arguments: none, two of each class, four of each, and all fourteen.
+    match width {
+        0 => arm!([], []),
+        1 => arm!([0 1], [0 1]),
+        2 => arm!([0 1 2 3], [0 1 2 3]),
+        _ => arm!([0 1 2 3 4 5], [0 1 2 3 4 5 6 7]),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -850,5 +974,69 @@ mod tests {
                 assert_eq!(got, expected, "{n} bytes at slot {first}");
             }
         }
+    }
+
+    fn inline_of(descriptor: &FunctionDescriptor, variadic: bool) -> Option<InlineCall> {
+        plan(descriptor, variadic).expect("planned").inline
+    }
+
+    #[test]
+    fn scalar_calls_in_registers_are_made_in_line() {
+        use crate::layout::{ADDRESS, F32, F64, I32, I64, StructLayout};
+        // mix6(int, long, double, float, char*, long) -> long: the integers to rdi, rsi,
+        // rdx, rcx (positions 0, 1, 4, 5), the floats to xmm0, xmm1 (positions 2, 3).
+        let mix6 = FunctionDescriptor::of(
+            I64,
+            &[
+                I32.layout(),
+                I64.layout(),
+                F64.layout(),
+                F32.layout(),
+                ADDRESS.layout(),
+                I64.layout(),
+            ],
+        );
+        let ic = inline_of(&mix6, false).expect("in line");
+        assert_eq!(ic.width, 2);
+        assert_eq!(&ic.sources[..4], &[0, 1, 4, 5]);
+        assert_eq!(&ic.sources[6..8], &[2, 3]);
+        assert_eq!(ic.ret, Some(ValueKind::I64));
+        assert_eq!(
+            &ic.kinds[..7],
+            &[
+                Some(ValueKind::I32),
+                Some(ValueKind::I64),
+                Some(ValueKind::F64),
+                Some(ValueKind::F32),
+                Some(ValueKind::Address),
+                Some(ValueKind::I64),
+                None
+            ]
+        );
+        // A float return comes back in xmm0; void has no kind.
+        let f = FunctionDescriptor::of(F32, &[F64.layout()]);
+        assert_eq!(
+            inline_of(&f, false).expect("in line").ret,
+            Some(ValueKind::F32)
+        );
+        assert_eq!(inline_of(&f, false).expect("in line").width, 1);
+        let v = FunctionDescriptor::void(&[]);
+        assert_eq!(inline_of(&v, false).expect("in line").ret, None);
+        assert_eq!(inline_of(&v, false).expect("in line").width, 0);
+
+        // Not in line: variadic, stack arguments (seven integers), more than eight arguments,
+        // a struct argument, a struct return.
+        assert_eq!(inline_of(&mix6, true), None);
+        let seven = FunctionDescriptor::void(&vec![I64.layout(); 7]);
+        assert_eq!(inline_of(&seven, false), None);
+        let nine = FunctionDescriptor::void(&vec![F64.layout(); 9]);
+        assert_eq!(inline_of(&nine, false), None);
+        let eight = FunctionDescriptor::void(&vec![F64.layout(); 8]);
+        assert_eq!(inline_of(&eight, false).expect("in line").width, 3);
+        const POINT: StructLayout = StructLayout::new(&[I32.layout(), I32.layout()]);
+        let by_value = FunctionDescriptor::void(&[POINT.layout()]);
+        assert_eq!(inline_of(&by_value, false), None);
+        let returns = FunctionDescriptor::of(POINT, &[]);
+        assert_eq!(inline_of(&returns, false), None);
     }
 }

@@ -3,7 +3,7 @@
 //! Implemented for the x86-64 System V ABI, where a `va_list` is a pointer to
 //! `struct { u32 gp_offset; u32 fp_offset; void *overflow_arg_area; void *reg_save_area; }`
 //! and is passed to functions as an [`ADDRESS`](crate::ADDRESS). Elsewhere, building or
-//! reading one is an [`Error::Unsupported`](crate::Error::Unsupported).
+//! reading one is an [`Error::Unsupported`].
 
 use std::marker::PhantomData;
 
