@@ -572,7 +572,7 @@ impl<'lib> Downcall<'lib> {
     ///
     /// # Safety
     /// As for [`call`](Self::call).
-    #[inline]
+    #[inline(always)]
     pub unsafe fn call_in<'a>(
         &self,
         allocator: impl SegmentAllocator<'a>,
