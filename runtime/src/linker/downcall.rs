@@ -132,10 +132,14 @@ fn place<const STRUCTS_IN_LINE: bool>(
         // Exposed: the callee writes the struct through it.
         frame.set(0, ret_memory.expose_provenance() as u64);
     }
-    // One match per argument checks its kind and lowers it.
+    // One match per argument checks its kind and lowers it; a planned struct skips the
+    // scalar match.
     for (v, a) in args.iter().zip(&plan.dyn_args) {
-        if let Some(bits) = v.lower_as(a.kind) {
-            frame.set(a.at, bits);
+        if a.kind.is_some() {
+            match v.lower_as(a.kind) {
+                Some(bits) => frame.set(a.at, bits),
+                None => return false,
+            }
             continue;
         }
         let placed = if STRUCTS_IN_LINE {
