@@ -1,17 +1,21 @@
 //! The dynamic call path's in-line calls (scalars in registers, up to eight of them) against
-//! libc and libm: integer and vector registers filled from arguments in any order, every
-//! width of register file, and every mismatch refused with the checked path's error before C
-//! is reached.
+//! libc, libm and a few assembly functions that return one argument register as they find
+//! it: integer and vector registers filled from arguments in any order, every width of
+//! register file, small integers extended to the full register, narrow returns read from
+//! the low bytes, the calls that are not made in line, and every mismatch refused with the
+//! checked path's error before C is reached.
 
-use ffm::linker::{Downcall, FunctionDescriptor, Linker, LinkerOptions, Value};
+use ffm::linker::{Downcall, FunctionDescriptor, Linker, LinkerOptions, Symbol, Value};
 use ffm::prelude::*;
 
 fn libc(name: &str, descriptor: FunctionDescriptor) -> Downcall<'static> {
     let linker = Linker::native();
     let symbol = linker.default_lookup().find_or_error(name).unwrap();
-    linker
+    let handle = linker
         .downcall(&symbol, descriptor, &LinkerOptions::new())
-        .unwrap()
+        .unwrap();
+    assert!(handle.is_inline(), "{handle:?} is not made in line");
+    handle
 }
 
 #[test]
@@ -39,8 +43,8 @@ fn a_double_before_an_int_and_a_double_return() {
 }
 
 #[test]
-fn a_narrow_signed_argument_is_sign_extended() {
-    // long labs(long) and int abs(int): a negative int must reach C as a negative int.
+fn negative_integers() {
+    // long labs(long) and int abs(int).
     let abs = libc("abs", FunctionDescriptor::of(I32, &[I32.layout()]));
     let labs = libc("labs", FunctionDescriptor::of(I64, &[I64.layout()]));
     // SAFETY: abs and labs have no preconditions for these values.
@@ -134,6 +138,227 @@ fn six_integer_registers() {
         assert_eq!(addr.as_ptr::<u8>().read(), 0);
         let r = munmap.call(&[p, Value::Usize(4096)]).unwrap();
         assert_eq!(r, Value::I32(0));
+    }
+}
+
+#[test]
+fn floats_in_and_out() {
+    // float fmaf(float, float, float): f32 in the low half of xmm0-xmm2 and back in xmm0.
+    let fmaf = libc(
+        "fmaf",
+        FunctionDescriptor::of(F32, &[F32.layout(), F32.layout(), F32.layout()]),
+    );
+    // SAFETY: fmaf has no preconditions.
+    let r = unsafe { fmaf.call(&[Value::F32(1.5), Value::F32(2.0), Value::F32(0.25)]) };
+    assert_eq!(r.unwrap(), Value::F32(3.25));
+}
+
+#[test]
+fn calls_that_are_not_made_in_line() {
+    let linker = Linker::native();
+    let lookup = linker.default_lookup();
+    let printf = lookup.find_or_error("printf").unwrap();
+    let getpid = lookup.find_or_error("getpid").unwrap();
+    let ldexp = lookup.find_or_error("ldexp").unwrap();
+    let handle = |symbol, descriptor, options: &LinkerOptions| {
+        linker.downcall(symbol, descriptor, options).unwrap()
+    };
+    let variadic = handle(
+        &printf,
+        FunctionDescriptor::of(I32, &[ADDRESS.layout(), I32.layout()]),
+        &LinkerOptions::new().first_variadic_arg(1),
+    );
+    assert!(variadic.is_direct() && !variadic.is_inline());
+    let errno = handle(
+        &getpid,
+        FunctionDescriptor::of(I32, &[]),
+        &LinkerOptions::new().capture_call_state("errno"),
+    );
+    assert!(errno.is_direct() && !errno.is_inline());
+    let libffi = handle(
+        &ldexp,
+        FunctionDescriptor::of(F64, &[F64.layout(), I32.layout()]),
+        &LinkerOptions::new().libffi_only(),
+    );
+    assert!(!libffi.is_direct() && !libffi.is_inline());
+    // The same calls through libffi give the same answers.
+    // SAFETY: ldexp has no preconditions.
+    let r = unsafe { libffi.call(&[Value::F64(3.0), Value::I32(4)]) };
+    assert_eq!(r.unwrap(), Value::F64(48.0));
+}
+
+/// Functions that return one argument register as they find it, to see exactly what the
+/// caller put there.
+#[cfg(all(target_arch = "x86_64", unix))]
+mod registers {
+    use super::*;
+
+    std::arch::global_asm!(
+        ".text",
+        ".globl ffm_t_rdi",
+        "ffm_t_rdi:",
+        "    mov rax, rdi",
+        "    ret",
+        ".globl ffm_t_rcx",
+        "ffm_t_rcx:",
+        "    mov rax, rcx",
+        "    ret",
+        ".globl ffm_t_xmm4",
+        "ffm_t_xmm4:",
+        "    movaps xmm0, xmm4",
+        "    ret",
+        ".globl ffm_t_xmm7",
+        "ffm_t_xmm7:",
+        "    movaps xmm0, xmm7",
+        "    ret",
+    );
+
+    unsafe extern "C" {
+        fn ffm_t_rdi();
+        fn ffm_t_rcx();
+        fn ffm_t_xmm4();
+        fn ffm_t_xmm7();
+    }
+
+    fn handle(f: unsafe extern "C" fn(), descriptor: FunctionDescriptor) -> Downcall<'static> {
+        // SAFETY: the functions above are in the test binary for as long as it runs; each
+        // reads only the register it returns, so any descriptor calls it safely.
+        let symbol = unsafe { Symbol::from_address(Address::from_ptr(f as *const u8), "probe") };
+        Linker::native()
+            .downcall(&symbol, descriptor, &LinkerOptions::new())
+            .unwrap()
+    }
+
+    /// The whole of `rdi` after passing `v` as a `kind` argument.
+    fn rdi_after(v: Value<'_>) -> i64 {
+        let kind = match v {
+            Value::I8(_) => I8.layout(),
+            Value::U8(_) => U8.layout(),
+            Value::I16(_) => I16.layout(),
+            Value::U16(_) => U16.layout(),
+            Value::I32(_) => I32.layout(),
+            Value::U32(_) => U32.layout(),
+            Value::Bool(_) => BOOL.layout(),
+            _ => unreachable!(),
+        };
+        let h = handle(ffm_t_rdi, FunctionDescriptor::of(I64, &[kind]));
+        assert!(h.is_inline());
+        // SAFETY: ffm_t_rdi only reads rdi.
+        unsafe { h.call(&[v]) }.unwrap().as_i64().unwrap()
+    }
+
+    #[test]
+    fn small_integers_fill_the_whole_register() {
+        // Signed ones sign-extended, the rest zero-extended, as clang's callees expect.
+        assert_eq!(rdi_after(Value::I8(-5)), -5);
+        assert_eq!(rdi_after(Value::I16(-300)), -300);
+        assert_eq!(rdi_after(Value::I32(-7)), -7);
+        assert_eq!(rdi_after(Value::U8(200)), 200);
+        assert_eq!(rdi_after(Value::U16(60000)), 60000);
+        assert_eq!(rdi_after(Value::U32(u32::MAX)), i64::from(u32::MAX));
+        assert_eq!(rdi_after(Value::Bool(true)), 1);
+    }
+
+    #[test]
+    fn narrow_returns_are_read_from_the_low_bytes() {
+        let narrow = |ret: MemoryLayout, bits: i64| {
+            let h = handle(ffm_t_rdi, FunctionDescriptor::of(ret, &[I64.layout()]));
+            // SAFETY: ffm_t_rdi only reads rdi.
+            unsafe { h.call(&[Value::I64(bits)]) }.unwrap()
+        };
+        assert_eq!(narrow(I8.layout(), 0x1234_5680), Value::I8(-128));
+        assert_eq!(narrow(U16.layout(), 0x7_ffff), Value::U16(0xffff));
+        assert_eq!(narrow(I32.layout(), 0x1_8000_0000), Value::I32(i32::MIN));
+        assert_eq!(narrow(BOOL.layout(), 0x100), Value::Bool(false));
+    }
+
+    #[test]
+    fn eight_doubles_reach_xmm7() {
+        let h = handle(
+            ffm_t_xmm7,
+            FunctionDescriptor::of(F64, &vec![F64.layout(); 8]),
+        );
+        assert!(h.is_inline());
+        let args: Vec<Value<'_>> = (1..=8).map(|i| Value::F64(f64::from(i) * 1.5)).collect();
+        // SAFETY: ffm_t_xmm7 only reads xmm7.
+        assert_eq!(unsafe { h.call(&args) }.unwrap(), Value::F64(12.0));
+        // Nine values for eight: refused.
+        let mut nine = args.clone();
+        nine.push(Value::F64(0.0));
+        // SAFETY: refused before reaching the function.
+        let err = unsafe { h.call(&nine) }.unwrap_err();
+        assert!(
+            err.to_string().ends_with("9 argument(s) given, 8 declared"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn interleaved_classes_take_their_registers_in_order() {
+        // Integers at positions 1, 3, 4 and 6 take rdi, rsi, rdx and rcx; the doubles at 0,
+        // 2, 5 and 7 take xmm0 to xmm3.
+        let layouts = [
+            F64.layout(),
+            I64.layout(),
+            F64.layout(),
+            I64.layout(),
+            I64.layout(),
+            F64.layout(),
+            I64.layout(),
+            F64.layout(),
+        ];
+        let args = [
+            Value::F64(0.5),
+            Value::I64(11),
+            Value::F64(2.5),
+            Value::I64(33),
+            Value::I64(44),
+            Value::F64(5.5),
+            Value::I64(66),
+            Value::F64(7.5),
+        ];
+        let rcx = handle(ffm_t_rcx, FunctionDescriptor::of(I64, &layouts));
+        assert!(rcx.is_inline());
+        // SAFETY: ffm_t_rcx only reads rcx.
+        assert_eq!(unsafe { rcx.call(&args) }.unwrap(), Value::I64(66));
+        // Five doubles (at 0, 1, 3, 5, 7) and three integers: xmm4 holds the last double.
+        let layouts = [
+            F64.layout(),
+            F64.layout(),
+            I64.layout(),
+            F64.layout(),
+            I32.layout(),
+            F64.layout(),
+            I64.layout(),
+            F64.layout(),
+        ];
+        let args = [
+            Value::F64(0.5),
+            Value::F64(1.5),
+            Value::I64(2),
+            Value::F64(3.5),
+            Value::I32(4),
+            Value::F64(5.5),
+            Value::I64(6),
+            Value::F64(7.5),
+        ];
+        let xmm4 = handle(ffm_t_xmm4, FunctionDescriptor::of(F64, &layouts));
+        assert!(xmm4.is_inline());
+        // SAFETY: ffm_t_xmm4 only reads xmm4.
+        assert_eq!(unsafe { xmm4.call(&args) }.unwrap(), Value::F64(7.5));
+    }
+
+    #[test]
+    fn nine_register_arguments_go_through_the_invoker() {
+        // Six integers and three doubles: all in registers, but more than eight.
+        let mut layouts = vec![I64.layout(); 6];
+        layouts.extend(vec![F64.layout(); 3]);
+        let h = handle(ffm_t_rdi, FunctionDescriptor::of(I64, &layouts));
+        assert!(h.is_direct() && !h.is_inline());
+        let mut args: Vec<Value<'_>> = (1..=6).map(Value::I64).collect();
+        args.extend([Value::F64(1.0), Value::F64(2.0), Value::F64(3.0)]);
+        // SAFETY: ffm_t_rdi only reads rdi.
+        assert_eq!(unsafe { h.call(&args) }.unwrap(), Value::I64(1));
     }
 }
 

@@ -419,6 +419,13 @@ impl<'lib> Downcall<'lib> {
         self.inner.plan.is_some()
     }
 
+    /// Whether [`call`](Self::call) makes this call in line, from the caller's code: at most
+    /// eight scalar arguments, all in registers, a scalar or no return, not variadic, and no
+    /// call state captured. Other calls go through a precompiled invoker, or libffi.
+    pub fn is_inline(&self) -> bool {
+        self.inner.inline.is_some()
+    }
+
     /// A typed view of this handle: arguments `S` (a tuple of [`NativeType`]s) and return `R`,
     /// checked against the descriptor here, once, so calls through it check nothing.
     ///
@@ -485,9 +492,7 @@ impl<'lib> Downcall<'lib> {
             if matched && ic.kinds.get(args.len()).is_none_or(Option::is_none) {
                 // SAFETY: every argument is of its planned kind, and there are as many as
                 // planned; the rest is the caller's contract.
-                let out = unsafe {
-                    fast::call_inline(inner.code as *const c_void, &bits, &ic.sources, ic.width)
-                };
+                let out = unsafe { fast::call_inline(inner.code as *const c_void, &bits, ic) };
                 return Ok(match ic.ret {
                     None => Value::Void,
                     // The value is in the low bytes of `xmm0` or `rax`.

@@ -290,6 +290,9 @@ pub(crate) struct Plan {
 /// The most arguments of a call made in line ([`InlineCall`]).
 pub(crate) const MAX_INLINE: usize = 8;
 
+// Positions are masked by `MAX_INLINE - 1` instead of checked.
+const _: () = assert!(MAX_INLINE.is_power_of_two());
+
 /// A call whose arguments are all scalars in registers and whose return is a scalar or
 /// nothing, not variadic, with at most [`MAX_INLINE`] arguments: the dynamic call path makes
 /// it in line, with no frame and no invoker. Its arguments are lowered into an array by
@@ -300,13 +303,14 @@ pub(crate) struct InlineCall {
     pub(crate) kinds: [Option<ValueKind>; MAX_INLINE],
     /// For each integer register, then each vector register, the position of the argument
     /// it takes; a register no argument takes names any position (it is passed as it is,
-    /// and the callee does not read it).
-    pub(crate) sources: [u8; 14],
+    /// and the callee does not read it). Every one is below [`MAX_INLINE`]: private, so that
+    /// only [`InlineCall::new`] makes them, and [`call_inline`] may index by them unchecked.
+    sources: [u8; 14],
     /// The kind of the return, `None` for a void function.
     pub(crate) ret: Option<ValueKind>,
     /// Which registers the call loads: 0 none, 1 the first two of each class, 2 the first
     /// four, 3 all (see [`call_inline`]).
-    pub(crate) width: u8,
+    width: u8,
 }
 
 impl InlineCall {
@@ -330,11 +334,15 @@ impl InlineCall {
             // Registers only (no stack words): the slot is a register.
             *sources.get_mut(usize::from(*slot))? = i as u8;
         }
-        let (mut gpr, mut sse) = (0, 0);
-        for arg in args {
-            match arg {
-                ArgPlan::Scalar { slot, .. } if *slot < SSE => gpr += 1,
-                _ => sse += 1,
+        // The registers the call uses, by class: up to the highest slot of each.
+        let (mut gpr, mut sse) = (0u8, 0u8);
+        for arg in args.iter() {
+            if let ArgPlan::Scalar { slot, .. } = arg {
+                if *slot < SSE {
+                    gpr = gpr.max(slot + 1);
+                } else {
+                    sse = sse.max(slot - SSE + 1);
+                }
             }
         }
         let width = match gpr.max(sse) {
@@ -852,26 +860,26 @@ fn select(ret: &[Class], gpr: u8, sse: u8, words: usize, variadic: bool) -> Opti
 }
 
 /// Calls `code` in line with its arguments (at most [`MAX_INLINE`]) lowered into `bits` by
-/// position: each argument register of the call's `width` (see [`InlineCall::width`]) is
-/// loaded from the argument `sources` names for it. Returns `rax` and `xmm0`.
+/// position, as `call` says: each argument register of the call's width is loaded from the
+/// argument `call.sources` names for it. Returns `rax` and `xmm0`.
 ///
 /// # Safety
-/// As for the invokers: `code` is a function that is not variadic, takes scalar arguments in
-/// registers (no more of each class than `width` loads), placed as `sources` says, with their
-/// bits in `bits`, and returns a scalar or nothing.
+/// As for the invokers: `code` is a function of the descriptor `call` was planned for (not
+/// variadic, scalar arguments in registers, a scalar or no return), and `bits` holds its
+/// arguments' bits by position, as `Value::lower_as` makes them for the kinds `call` plans.
 #[inline(always)]
 #[allow(improper_ctypes_definitions)] // `RetID` is `repr(C)`
 pub(crate) unsafe fn call_inline(
     code: *const c_void,
     bits: &[W; MAX_INLINE],
-    sources: &[u8; 14],
-    width: u8,
+    call: &InlineCall,
 ) -> [u64; 2] {
+    let sources = &call.sources;
     let at = |r: usize| {
         let i = usize::from(sources[r]);
         debug_assert!(i < MAX_INLINE);
-        // SAFETY: every source is below MAX_INLINE (`InlineCall::new` makes them positions
-        // of at most MAX_INLINE arguments, or 0).
+        // SAFETY: every source is below MAX_INLINE: `InlineCall::new`, the only maker of
+        // an `InlineCall`, makes them positions of at most MAX_INLINE arguments (or 0).
         unsafe { *bits.get_unchecked(i) }
     };
     let w = |r: usize| at(r);
@@ -880,11 +888,15 @@ pub(crate) unsafe fn call_inline(
     let d = |r: usize| unsafe { std::mem::transmute::<W, D>(at(SSE as usize + r)) };
     macro_rules! arm {
         ([$($i:literal)*], [$($f:literal)*]) => {{
-            // SAFETY: System V assigns integer-class and SSE-class arguments to their
-            // registers in order and independently, so this type puts each argument where
-            // the real signature expects it (the plan placed them so). `rax` and `xmm0` are
-            // read whatever the callee left in them: the caller uses the one its return comes
-            // back in. The caller vouches for `code`.
+            // SAFETY: as for the invokers, this type is not the callee's own: it may have
+            // more register parameters than the callee reads, and it returns `RetID` for any
+            // scalar or void return. It agrees with the callee at the ABI level, which is
+            // what the call is made by: System V assigns integer-class and SSE-class
+            // arguments to their registers in order and independently, so this type puts
+            // each argument where the real signature expects it (the plan placed them so),
+            // and the registers no argument takes hold values the callee does not read.
+            // `rax` and `xmm0` are read whatever the callee left in them: the caller uses the
+            // one its return comes back in. The caller vouches for `code`.
             unsafe {
                 let f: unsafe extern "C" fn($(u64_for!($i),)* $(f64_for!($f),)*) -> RetID =
                     std::mem::transmute(code);
@@ -894,7 +906,7 @@ pub(crate) unsafe fn call_inline(
     }
     // Four widths of register file, so that a call site holds four calls whatever its
     // arguments: none, two of each class, four of each, and all fourteen.
-    match width {
+    match call.width {
         0 => arm!([], []),
         1 => arm!([0 1], [0 1]),
         2 => arm!([0 1 2 3], [0 1 2 3]),
@@ -1038,5 +1050,17 @@ mod tests {
         assert_eq!(inline_of(&by_value, false), None);
         let returns = FunctionDescriptor::of(POINT, &[]);
         assert_eq!(inline_of(&returns, false), None);
+        // A struct returned in memory (the hidden pointer takes rdi).
+        const BIG: StructLayout =
+            StructLayout::new(&[I64.layout(), I64.layout(), I64.layout(), I64.layout()]);
+        let in_memory = FunctionDescriptor::of(BIG, &[I64.layout()]);
+        assert_eq!(inline_of(&in_memory, false), None);
+        // The width follows the highest register of either class: one integer and five
+        // doubles load the whole register file.
+        let mut mixed = vec![I64.layout()];
+        mixed.extend(vec![F64.layout(); 5]);
+        let ic = inline_of(&FunctionDescriptor::void(&mixed), false).expect("in line");
+        assert_eq!(ic.width, 3);
+        assert_eq!(&ic.sources[6..11], &[1, 2, 3, 4, 5]);
     }
 }
