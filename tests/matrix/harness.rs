@@ -448,6 +448,9 @@ pub(crate) struct Checked {
     /// through a `libffi_only()` one: whether the default handle took the register-shape path
     /// ([`Downcall::is_direct`]) rather than libffi.
     pub(crate) direct: Option<bool>,
+    /// For the same default handle: whether `call` makes it in line
+    /// ([`Downcall::is_inline`]), from the caller's code.
+    pub(crate) inline: Option<bool>,
 }
 
 /// Runs `check` over the signatures `indexes`, reports the count (and, for dynamic downcalls,
@@ -462,6 +465,7 @@ pub(crate) fn run(
     let start = Instant::now();
     let mut checked = [0usize; 2];
     let mut paths = [0usize; 2];
+    let mut in_line = 0usize;
     let mut skipped = Vec::new();
     let mut failures = Vec::new();
     for &i in indexes {
@@ -476,6 +480,7 @@ pub(crate) fn run(
                 if let Some(direct) = c.direct {
                     paths[direct as usize] += 1;
                 }
+                in_line += usize::from(c.inline == Some(true));
             }
             Err(m) => failures.push(format!("#{i} {}: {m}", sig.describe(&e.m.shapes))),
         }
@@ -491,8 +496,9 @@ pub(crate) fn run(
     ));
     if paths != [0, 0] {
         say(&format!(
-            "  {what}: with the default options {} took the register-shape path (is_direct) and {} libffi; all {} also called through a libffi_only() handle",
+            "  {what}: with the default options {} took the register-shape path (is_direct; {} of them made in line, is_inline) and {} libffi; all {} also called through a libffi_only() handle",
             paths[1],
+            in_line,
             paths[0],
             paths[0] + paths[1]
         ));

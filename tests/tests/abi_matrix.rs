@@ -87,14 +87,16 @@ fn check_downcall(e: &Env, i: usize, sig: &Sig, spill: bool) -> Result<Checked, 
     prefix.extend(args.iter().cloned());
     let name = format!("{}_{i}", if spill { "s" } else { "m" });
     let mut direct = None;
+    let mut inline = None;
     for (path, opts) in both_paths() {
         let h = link(&name, descriptor(e, sig.ret(), &types), &opts)?;
         check_path(path, &h)?;
         direct.get_or_insert(h.is_direct());
+        inline.get_or_insert(h.is_inline());
         call_and_check(e, i, sig, spill, &h, &args, &prefix)
             .map_err(|m| format!("{path} path (is_direct: {}): {m}", h.is_direct()))?;
     }
-    Ok(Checked { direct })
+    Ok(Checked { direct, inline })
 }
 
 /// One call of `m_i` or `s_i` through `h` with `values` (the spill prefix, then `args`), and
@@ -243,6 +245,7 @@ fn check_varargs(e: &Env, i: usize, sig: &Sig, spill: bool) -> Result<Checked, S
         }
     }
     let mut direct = None;
+    let mut inline = None;
     for (path, base) in both_paths() {
         let h = link(
             "v_check",
@@ -251,6 +254,7 @@ fn check_varargs(e: &Env, i: usize, sig: &Sig, spill: bool) -> Result<Checked, S
         )?;
         check_path(path, &h)?;
         direct.get_or_insert(h.is_direct());
+        inline.get_or_insert(h.is_inline());
         let arena = Arena::new();
         let mut values = vec![Value::pointer(tags.as_c_str())];
         values.extend(promoted.iter().map(|a| a.value(&arena)));
@@ -265,7 +269,7 @@ fn check_varargs(e: &Env, i: usize, sig: &Sig, spill: bool) -> Result<Checked, S
         }
         check_args(e, &promoted, &out, 0).map_err(|m| format!("{path}: variadic {m}"))?;
     }
-    Ok(Checked { direct })
+    Ok(Checked { direct, inline })
 }
 
 #[test]
