@@ -9,14 +9,15 @@
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use ffm::layout::{PaddingLayout, PathElement, SequenceLayout, StructLayout};
 use ffm::linker::{
-    ByValue, DefaultLookup, FunctionDescriptor, Library, Linker, LinkerOptions, SymbolLookup,
-    VaList, Value,
+    ByValue, DefaultLookup, FunctionDescriptor, Library, Linker, LinkerOptions, Symbol,
+    SymbolLookup, VaList, Value,
 };
 use ffm::{
-    ADDRESS, Address, Arena, Error, F64, I32, MapOptions, PrefixAllocator, Result, Segment,
+    ADDRESS, Address, Arena, Error, F64, I8, I32, MapOptions, PrefixAllocator, Result, Segment,
     SegmentAllocator, U32,
 };
 
@@ -197,6 +198,102 @@ fn typed_struct_return_into_a_whole_allocation_works() {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Descriptors: a struct layout passed by value has the size libffi gives it.
+
+/// The last argument register of a call, as a C function taking two `long`s sees it.
+static SECOND_EIGHTBYTE: AtomicU64 = AtomicU64::new(0);
+
+extern "C" fn record_second_eightbyte(_first: u64, second: u64) {
+    SECOND_EIGHTBYTE.store(second, Ordering::SeqCst);
+}
+
+/// `struct __attribute__((packed)) { char c; int a[2]; }` described exactly: 9 bytes, its
+/// array aligned to 1. Validation used to accept it (it checked the array's element, not the
+/// array's own alignment), and libffi, which spells the array out as `int`s and recomputes the
+/// padding, took it for a 12-byte struct: a call read 3 bytes past the end of the 9-byte
+/// segment (into the second argument register, where the callee below sees them).
+#[test]
+fn packed_array_member_is_refused_not_read_past() {
+    let pair = SequenceLayout::try_new(2, I32.layout()).unwrap();
+    let packed =
+        StructLayout::try_new(&[I8.layout(), pair.layout().with_byte_alignment(1)]).unwrap();
+    assert_eq!(packed.byte_size(), 9);
+    let desc = FunctionDescriptor::void(&[packed.layout()]);
+    // SAFETY: the address is a function of this program, alive for all of it.
+    let callee = unsafe {
+        Symbol::from_address(
+            Address::from_ptr(record_second_eightbyte as *const u8),
+            "record_second_eightbyte",
+        )
+    };
+    let options = LinkerOptions::new().libffi_only();
+    match Linker::native().downcall(&callee, desc, &options) {
+        Err(e) => {
+            let text = e.to_string();
+            assert!(
+                text.contains("a packed struct cannot be passed by value"),
+                "{text}"
+            );
+        }
+        Ok(h) => {
+            // The struct's 9 bytes, then 7 bytes that are not part of the segment.
+            let mut bytes = [0xABu8; 16];
+            bytes[..9].fill(0);
+            let seg = Segment::of_slice(&bytes).slice(0, 9);
+            let h = h.typed::<(ByValue,), ()>().unwrap();
+            // SAFETY: the callee reads two registers, whatever their values.
+            unsafe { h.call((seg,)) };
+            let seen = SECOND_EIGHTBYTE.load(Ordering::SeqCst).to_ne_bytes();
+            panic!("a 9-byte struct was passed as 12 bytes; the callee saw {seen:02x?}");
+        }
+    }
+    // Upcall stubs are refused too.
+    let arena = Arena::new();
+    assert!(
+        Linker::native()
+            .upcall(&arena, desc, |_, _| Value::Void)
+            .is_err()
+    );
+}
+
+/// Padding beyond what C inserts (here 7 bytes before an `int`, and 4 after one) used to be
+/// accepted: libffi, which recomputes padding, took `[i8 x7 i32]` for 8 bytes and `[i32 x4]`
+/// for 4, so an upcall stub for it handed the closure a 12-byte (8-byte) segment over the
+/// 8 (4) bytes of libffi's argument storage, and zeroed 12 (8) bytes of return storage that
+/// libffi sized for 8 (4).
+#[test]
+fn padding_beyond_c_is_refused() {
+    let arena = Arena::new();
+    let too_far =
+        StructLayout::try_new(&[I8.layout(), PaddingLayout::new(7).layout(), I32.layout()])
+            .unwrap();
+    let too_long = StructLayout::try_new(&[I32.layout(), PaddingLayout::new(4).layout()]).unwrap();
+    let inet_ntoa = DefaultLookup::new().find_or_error("inet_ntoa").unwrap();
+    for (layout, needle) in [
+        (too_far, "but C puts it at 4"),
+        (too_long, "but C makes it 4"),
+    ] {
+        let desc = FunctionDescriptor::of(layout, &[layout.layout()]);
+        let err = Linker::native()
+            .upcall(&arena, desc, |_, _| Value::Void)
+            .expect_err("an upcall stub for a struct libffi sizes otherwise");
+        assert!(err.to_string().contains(needle), "{err}");
+        let err = Linker::native()
+            .downcall(&inet_ntoa, desc, &LinkerOptions::new())
+            .expect_err("a downcall for a struct libffi sizes otherwise");
+        assert!(err.to_string().contains(needle), "{err}");
+    }
+    // The padding C inserts is still accepted.
+    let c = StructLayout::c(&[I8.layout(), I32.layout()]).unwrap();
+    let desc = FunctionDescriptor::of(c, &[c.layout()]);
+    assert!(
+        Linker::native()
+            .upcall(&arena, desc, |_, _| Value::Void)
+            .is_ok()
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
 // va_list: the list is read back through a pointer that is still valid.
 
 /// `VaListBuilder::build` used to take the list's address from a shared reborrow of the
@@ -228,6 +325,24 @@ fn built_va_list_reads_back_through_a_valid_pointer() {
         assert_eq!((s.get(I32, 0), s.get(I32, 4)), (5, 6));
         assert_eq!(list.next_i64().unwrap(), 1 << 40);
     }
+}
+
+/// A pointer put in a built list comes back as one that can be read through:
+/// `VaListBuilder::address` used to store only the number (`addr()`, which does not expose
+/// the provenance), so the address `next_address` rebuilt had none, and reading through it
+/// was undefined behaviour although every `unsafe` contract on the way was kept. Natively this
+/// only checks the value; Miri checks the provenance.
+#[test]
+fn va_list_address_reads_back_through_its_provenance() {
+    let arena = Arena::new();
+    let target = 0x5eed_i32;
+    let mut list = VaList::builder()
+        .address(Address::from_ptr(&target))
+        .build(&arena)
+        .unwrap();
+    // SAFETY: one pointer was written, to `target`, which is alive and not written.
+    let read = unsafe { list.next_address().unwrap().read(I32, 0) };
+    assert_eq!(read, 0x5eed);
 }
 
 /// The same through a recycling allocator, whose memory the list keeps borrowed.

@@ -178,6 +178,78 @@ mod tests {
         assert_eq!(classify(&big), None);
     }
 
+    /// The size and alignment libffi gives `layout` (after preparing a call that returns it).
+    fn libffi_size_align(layout: &MemoryLayout) -> (usize, usize) {
+        let cif = libffi::middle::Cif::try_new(std::iter::empty(), ffi_type(layout)).unwrap();
+        // SAFETY: a prepared CIF's return type is a valid ffi_type, its size and alignment
+        // computed by the preparation; the CIF owns it and outlives these reads.
+        unsafe {
+            let rtype = (*cif.as_raw_ptr()).rtype;
+            ((*rtype).size, usize::from((*rtype).alignment))
+        }
+    }
+
+    /// Every layout a descriptor accepts has the size and alignment libffi computes for it:
+    /// libffi reads a struct argument, and stores a struct return, by its own size. Layouts
+    /// on which the two disagreed (an array under- or over-aligned, padding beyond C's, a
+    /// member of no bytes) used to be accepted; libffi then read past the end of the
+    /// segment holding a struct argument.
+    #[test]
+    fn accepted_layouts_have_the_size_libffi_gives_them() {
+        use crate::layout::{PaddingLayout, SequenceLayout};
+        use crate::linker::FunctionDescriptor;
+        let pair = SequenceLayout::try_new(2, I32.layout()).unwrap().layout();
+        let longs = SequenceLayout::try_new(2, I64.layout()).unwrap().layout();
+        let none = SequenceLayout::try_new(0, I32.layout()).unwrap().layout();
+        let s = |m: &[MemoryLayout]| StructLayout::try_new(m).unwrap().layout();
+        let pad = |n| PaddingLayout::new(n).layout();
+        let candidates = [
+            // Laid out by C's rules: accepted, and libffi agrees.
+            StructLayout::c(&[I8.layout(), pair]).unwrap().layout(),
+            StructLayout::c(&[I8.layout(), longs, I8.layout()])
+                .unwrap()
+                .layout(),
+            StructLayout::c(&[I32.layout(), F32.layout(), F64.layout()])
+                .unwrap()
+                .layout(),
+            // `struct __attribute__((packed)) { char c; int a[2]; }`: 9 bytes, 12 for libffi.
+            s(&[I8.layout(), pair.with_byte_alignment(1)]),
+            // `… { char c; long a[2]; }`: 17 bytes, 24 for libffi.
+            s(&[I8.layout(), longs.with_byte_alignment(1)]),
+            // An over-aligned array: 16 bytes, 12 for libffi.
+            s(&[
+                SequenceLayout::try_new(3, I32.layout())
+                    .unwrap()
+                    .layout()
+                    .with_byte_alignment(16),
+                pad(4),
+            ]),
+            // Padding beyond C's: 12 bytes, 8 for libffi; 24 bytes, 16 for libffi.
+            s(&[I8.layout(), pad(7), I32.layout()]),
+            s(&[I8.layout(), pad(15), I64.layout()]),
+            // Trailing padding beyond C's: 8 bytes, 4 for libffi.
+            s(&[I32.layout(), pad(4)]),
+            // A member of no bytes: 4 bytes, 1 for libffi.
+            s(&[I8.layout(), pad(3), none]),
+        ];
+        let mut accepted = 0;
+        for layout in candidates {
+            if FunctionDescriptor::of(layout, &[layout])
+                .validate()
+                .is_err()
+            {
+                continue;
+            }
+            accepted += 1;
+            assert_eq!(
+                libffi_size_align(&layout),
+                (layout.byte_size(), layout.byte_alignment()),
+                "{layout}"
+            );
+        }
+        assert_eq!(accepted, 3, "the C-rule layouts are accepted");
+    }
+
     #[test]
     fn unions_merge_classes() {
         let u = UnionLayout::try_new(&[I32.layout(), F32.layout()]).unwrap();

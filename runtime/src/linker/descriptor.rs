@@ -159,7 +159,13 @@ fn check_nested(layout: &MemoryLayout) -> std::result::Result<(), String> {
             Ok(())
         }
         LayoutKind::Struct(members) => {
+            // `offset` counts every member, padding included; `end` is where the last member
+            // that is not padding ends. C (and libffi, which is given the members without their
+            // padding and recomputes it) puts each member at `end` rounded up to its alignment,
+            // so the padding before it must be exactly that much: more would leave libffi with
+            // a struct of another size than the layout's, and it reads and writes its own size.
             let mut offset = 0usize;
+            let mut end = 0usize;
             let mut align = 1usize;
             for m in members {
                 if matches!(m.kind(), LayoutKind::Padding) {
@@ -167,18 +173,29 @@ fn check_nested(layout: &MemoryLayout) -> std::result::Result<(), String> {
                     continue;
                 }
                 check_nested(m)?;
-                let expected = offset.next_multiple_of(m.byte_alignment());
+                if m.byte_size() == 0 {
+                    return Err(format!(
+                        "member {m} has no bytes, which C cannot pass by value"
+                    ));
+                }
+                let expected = end.next_multiple_of(m.byte_alignment());
                 let found = offset;
                 if found != expected {
+                    let fix = if found < expected {
+                        "add padding"
+                    } else {
+                        "remove padding"
+                    };
                     return Err(format!(
-                        "member {m} is at offset {found}, but C puts it at {expected} (its alignment is {}); add padding",
+                        "member {m} is at offset {found}, but C puts it at {expected} (its alignment is {}); {fix}",
                         m.byte_alignment()
                     ));
                 }
                 align = align.max(m.byte_alignment());
                 offset += m.byte_size();
+                end = offset;
             }
-            check_group_end(layout, offset, align)
+            check_group_end(layout, end, align)
         }
         LayoutKind::Union(members) => {
             let mut size = 0usize;
@@ -194,7 +211,24 @@ fn check_nested(layout: &MemoryLayout) -> std::result::Result<(), String> {
             }
             check_group_end(layout, size, align)
         }
-        LayoutKind::Sequence { element, .. } => check_nested(element),
+        LayoutKind::Sequence { element, .. } => {
+            // A C array is aligned as its element: libffi spells it out element by element, so
+            // an array aligned otherwise (below: in a packed struct; above: over-aligned) would
+            // be placed, and sized, differently by libffi than by the layout.
+            if layout.byte_alignment() != element.byte_alignment() {
+                return Err(format!(
+                    "{layout} is aligned to {} but C aligns an array as its element, to {}{}",
+                    layout.byte_alignment(),
+                    element.byte_alignment(),
+                    if layout.byte_alignment() < element.byte_alignment() {
+                        " (a packed struct cannot be passed by value)"
+                    } else {
+                        ""
+                    }
+                ));
+            }
+            check_nested(element)
+        }
         LayoutKind::Padding => Ok(()),
     }
 }

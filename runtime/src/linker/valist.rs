@@ -72,7 +72,10 @@ impl VaListBuilder {
 
     /// Adds a pointer.
     pub fn address(mut self, v: Address) -> Self {
-        self.items.push(Item::Int(v.addr() as u64));
+        // Exposed: the list stores the pointer as a number, and C (or `next_address`, which
+        // takes an exposed provenance back) turns it into a pointer again.
+        self.items
+            .push(Item::Int(v.as_ptr::<u8>().expose_provenance() as u64));
         self
     }
 
