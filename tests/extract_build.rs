@@ -5,7 +5,9 @@
 //! - `extract_sqlite3.rs`: the part of `sqlite3.h` the tests use (the whole header is 1.5 MB
 //!   of Rust, slow to compile for a test), looked up in `libsqlite3`;
 //! - `extract_libc.rs`: `qsort`, `gmtime`, `stat` and `snprintf` from the C library's headers,
-//!   with what they need (`struct tm`, `struct stat`, qsort's comparator type).
+//!   with what they need (`struct tm`, `struct stat`, qsort's comparator type);
+//! - `extract_openssl.rs`: SHA-256 and the EVP digest functions of `openssl/sha.h` and
+//!   `openssl/evp.h`, with the version macros and functions, looked up in `libcrypto`.
 //!
 //! Each file is rewritten only when its text changes. `Builder::generate` prints
 //! `cargo:rerun-if-changed` for every header clang read, and each warning as `cargo:warning=`
@@ -13,12 +15,12 @@
 //!
 //! Without libclang, or without a header, the file is not written: a `cargo:warning` says why,
 //! and the cfg that enables its test (`ffm_extract_zlib`, `ffm_extract_sqlite3`,
-//! `ffm_extract_libc`) stays off, so that the rest of the crate still builds and tests. Any other
+//! `ffm_extract_libc`, `ffm_extract_openssl`) stays off, so that the rest of the crate still builds and tests. Any other
 //! failure is a bug and fails the build.
 
 use std::path::{Path, PathBuf};
 
-/// Generates the three files into `out_dir`.
+/// Generates the four files into `out_dir`.
 pub fn extract_bindings(out_dir: &Path) {
     println!("cargo:rerun-if-changed=extract_build.rs");
     println!("cargo:rerun-if-env-changed=LIBCLANG_PATH");
@@ -26,6 +28,7 @@ pub fn extract_bindings(out_dir: &Path) {
         "ffm_extract_zlib",
         "ffm_extract_sqlite3",
         "ffm_extract_libc",
+        "ffm_extract_openssl",
     ] {
         println!("cargo::rustc-check-cfg=cfg({cfg})");
     }
@@ -88,6 +91,41 @@ pub fn extract_bindings(out_dir: &Path) {
         .include_function("stat")
         .include_function("snprintf");
     write(libc, &out_dir.join("extract_libc.rs"), "ffm_extract_libc");
+
+    let mut openssl = ffm_extract::Builder::new()
+        .header("/usr/include/openssl/sha.h")
+        .header("/usr/include/openssl/evp.h")
+        .library("crypto");
+    for f in [
+        "SHA256",
+        "SHA256_Init",
+        "SHA256_Update",
+        "SHA256_Final",
+        "EVP_Digest",
+        "EVP_sha256",
+        "EVP_MD_fetch",
+        "EVP_MD_free",
+        "OpenSSL_version",
+        "OPENSSL_version_major",
+        "OPENSSL_version_minor",
+    ] {
+        openssl = openssl.include_function(f);
+    }
+    for c in [
+        "SHA256_DIGEST_LENGTH",
+        "EVP_MAX_MD_SIZE",
+        "OPENSSL_VERSION",
+        "OPENSSL_VERSION_MAJOR",
+        "OPENSSL_VERSION_MINOR",
+        "OPENSSL_VERSION_TEXT",
+    ] {
+        openssl = openssl.include_constant(c);
+    }
+    write(
+        openssl,
+        &out_dir.join("extract_openssl.rs"),
+        "ffm_extract_openssl",
+    );
 }
 
 /// `sys/stat.h`, in the multiarch include directory where Debian and Ubuntu keep it.

@@ -29,10 +29,13 @@ expectations! {
     bitfields,
     callbacks,
     defines_and_includes,
+    doc_directives,
     docs,
     enums,
+    field_case,
     filters,
     filters_included,
+    filters_unmatched,
     flexible_arrays,
     functions,
     globals,
@@ -51,11 +54,13 @@ expectations! {
     static_inline,
     structs,
     system_types,
+    typedef_lists,
     typedefs,
     unions,
     unsupported,
     variadic,
     variadic_callbacks,
+    vla_params,
 }
 
 #[test]

@@ -65,7 +65,24 @@ pub(crate) fn comment_to_docs(raw: &str) -> Vec<String> {
             }
         })
         .collect();
+    if lines.len() == 1 && is_tool_directive(&lines[0]) {
+        return Vec::new();
+    }
     fence_code(lines)
+}
+
+/// Whether a one-line comment is an instruction to a tool rather than documentation:
+/// `/* clang-format off */` (around every version macro of OpenSSL's opensslv.h), `// NOLINT`,
+/// `// IWYU pragma: export`, `/* LCOV_EXCL_START */`, `// cppcheck-suppress …`.
+fn is_tool_directive(line: &str) -> bool {
+    let t = line.trim();
+    let word = t.split([' ', '(', ':']).next().unwrap_or("");
+    matches!(t, "clang-format off" | "clang-format on")
+        || word.starts_with("NOLINT")
+        || word.starts_with("LCOV_EXCL_")
+        || word.starts_with("GCOVR_EXCL_")
+        || word == "cppcheck-suppress"
+        || t.starts_with("IWYU pragma:")
 }
 
 /// Tabs as spaces, to C's tab stops every 8 columns (rustdoc and clippy want no tabs).
@@ -204,6 +221,27 @@ mod tests {
         assert_eq!(d, ["Compresses data.", "", "Returns Z_OK."]);
         assert_eq!(comment_to_docs("/// one\n/// two"), ["one", "two"]);
         assert_eq!(comment_to_docs("/* plain */"), ["plain"]);
+    }
+
+    #[test]
+    fn tool_directives_are_not_docs() {
+        for c in [
+            "/* clang-format off */",
+            "// clang-format on",
+            "// NOLINT(readability-identifier-naming)",
+            "/* NOLINTNEXTLINE */",
+            "// IWYU pragma: export",
+            "/* LCOV_EXCL_START */",
+            "// cppcheck-suppress unusedFunction",
+        ] {
+            assert!(comment_to_docs(c).is_empty(), "{c}");
+        }
+        // Prose that mentions one stays.
+        assert_eq!(
+            comment_to_docs("/* Turns clang-format off here. */"),
+            ["Turns clang-format off here."]
+        );
+        assert_eq!(comment_to_docs("/* NOLINT */\n/* two */").len(), 2);
     }
 
     #[test]

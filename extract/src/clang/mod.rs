@@ -136,11 +136,14 @@ pub fn extract(options: &Options) -> Result<Extraction, ExtractError> {
     }
     let evaluated =
         macros::evaluate(&headers, &args, &candidates, &main_dir).map_err(ExtractError::Clang)?;
+    let mut constants = std::collections::HashSet::new();
     for (name, constant) in evaluated {
         if let Some(c) = cursors.get(&name) {
+            constants.insert(name.clone());
             t.push_constant(c, name, constant);
         }
     }
+    t.warn_unmatched(&filters, &constants);
     let binding = match &options.link {
         Some(lib) => Binding::Link(lib.clone()),
         None => Binding::Runtime(

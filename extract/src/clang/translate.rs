@@ -16,6 +16,23 @@ use crate::layout::Layouts;
 
 mod records;
 
+/// The name an anonymous struct, union or enum has from the typedef that declares it first
+/// (`typedef struct { … } Box, *BoxPtr;` gives `Box`), as clang spells its type; `None` when
+/// it has none (clang spells the type `struct (unnamed at …)`).
+fn linkage_name(def: &Cursor) -> Option<String> {
+    let spelled = def.ty().spelling();
+    (!spelled.is_empty() && !spelled.contains(' ') && !spelled.contains('(')).then_some(spelled)
+}
+
+const FUNCTION: &str = "--include-function";
+const STRUCT: &str = "--include-struct";
+const UNION: &str = "--include-union";
+const TYPEDEF: &str = "--include-typedef";
+const VAR: &str = "--include-var";
+const CONSTANT: &str = "--include-constant";
+/// Not an option: marks a constant the include options named that is a macro.
+const MACRO: &str = "macro";
+
 /// What the caller asked to include (empty: everything in the named headers).
 #[derive(Debug, Default, Clone)]
 pub(crate) struct Filters {
@@ -71,6 +88,8 @@ pub(crate) struct Translator {
     anon_names: HashMap<String, String>,
     /// The lines of the files macros are read from (for their comments).
     sources: HashMap<PathBuf, Vec<String>>,
+    /// The names the include options gave that a declaration matched, by option.
+    matched: HashSet<(&'static str, String)>,
 }
 
 /// Source order: file index (named headers first, in order), line, column.
@@ -96,6 +115,7 @@ impl Translator {
             anon_counter: HashMap::new(),
             anon_names: HashMap::new(),
             sources: HashMap::new(),
+            matched: HashSet::new(),
         }
     }
 
@@ -241,16 +261,27 @@ impl Translator {
                 continue;
             }
             let name = c.spelling();
-            match c.kind() {
-                CXCursor_FunctionDecl if wanted(&filters.functions, &name) => self.function(&c),
-                CXCursor_VarDecl if wanted(&filters.vars, &name) => self.global(&c),
+            let option = match c.kind() {
+                CXCursor_FunctionDecl if wanted(&filters.functions, &name) => {
+                    self.function(&c);
+                    Some(FUNCTION)
+                }
+                CXCursor_VarDecl if wanted(&filters.vars, &name) => {
+                    self.global(&c);
+                    Some(VAR)
+                }
                 CXCursor_StructDecl if wanted(&filters.structs, &name) && c.is_definition() => {
-                    self.queue.push_back(c)
+                    self.queue.push_back(c);
+                    Some(STRUCT)
                 }
                 CXCursor_UnionDecl if wanted(&filters.unions, &name) && c.is_definition() => {
-                    self.queue.push_back(c)
+                    self.queue.push_back(c);
+                    Some(UNION)
                 }
-                CXCursor_TypedefDecl if wanted(&filters.typedefs, &name) => self.queue.push_back(c),
+                CXCursor_TypedefDecl if wanted(&filters.typedefs, &name) => {
+                    self.queue.push_back(c);
+                    Some(TYPEDEF)
+                }
                 CXCursor_EnumDecl => {
                     let consts: Vec<String> = c.children().iter().map(|k| k.spelling()).collect();
                     let named = !c.is_anonymous() && !c.spelling().is_empty();
@@ -260,19 +291,73 @@ impl Translator {
                     if keep {
                         self.queue.push_back(c);
                     }
+                    if filters.any() {
+                        for k in consts {
+                            self.matched.insert((CONSTANT, k));
+                        }
+                        if named {
+                            self.matched.insert((TYPEDEF, name.clone()));
+                        }
+                    }
+                    None
                 }
                 CXCursor_MacroDefinition
                     if !c.is_macro_function_like()
                         && wanted(&filters.constants, &name)
                         && !name.starts_with("__") =>
                 {
-                    macros.push((c, name));
+                    if filters.any() {
+                        self.matched.insert((MACRO, name.clone()));
+                    }
+                    macros.push((c, name.clone()));
+                    None
                 }
-                _ => {}
+                _ => None,
+            };
+            if let Some(option) = option
+                && filters.any()
+            {
+                self.matched.insert((option, name));
             }
             self.drain();
         }
         macros
+    }
+
+    /// Warns about each name an include option gave that no declaration of its kind matched,
+    /// and each constant that is a macro but not one whose value could be computed
+    /// (`constants`: the constants produced).
+    pub(crate) fn warn_unmatched(&mut self, filters: &Filters, constants: &HashSet<String>) {
+        let lists = [
+            (FUNCTION, &filters.functions, "declare no function"),
+            (STRUCT, &filters.structs, "define no struct"),
+            (UNION, &filters.unions, "define no union"),
+            (TYPEDEF, &filters.typedefs, "declare no typedef"),
+            (VAR, &filters.vars, "declare no global variable"),
+        ];
+        for (option, names, what) in lists {
+            for n in names {
+                if !self.matched.contains(&(option, n.clone())) {
+                    self.warnings.push(format!(
+                        "{option} `{n}`: the headers {what} of that name (nor do the headers they include)"
+                    ));
+                }
+            }
+        }
+        for n in &filters.constants {
+            if constants.contains(n) || self.matched.contains(&(CONSTANT, n.clone())) {
+                continue;
+            }
+            self.warnings.push(if self.matched.contains(&(MACRO, n.clone())) {
+                format!(
+                    "{CONSTANT} `{n}`: the macro has no value that is a constant (a number, a string or a pointer cast), so it is left out"
+                )
+            } else {
+                format!(
+                    "{CONSTANT} `{n}`: the headers define no macro or enum constant of that name (nor do the headers they include)"
+                )
+            });
+        }
     }
 
     fn drain(&mut self) {
@@ -319,8 +404,7 @@ impl Translator {
             return name;
         }
         // `typedef struct { … } Foo;`: clang spells the type as the typedef name.
-        let spelled = c.ty().spelling();
-        if !spelled.contains(' ') && !spelled.is_empty() && !spelled.contains('(') {
+        if let Some(spelled) = linkage_name(c) {
             return spelled;
         }
         let n = self.anon_counter.entry("anon".into()).or_insert(0);
@@ -402,6 +486,16 @@ impl Translator {
             let anonymous = decl.is_anonymous() || tag.is_empty() || tag.contains(' ');
             if anonymous || tag == name {
                 let def = decl.definition().unwrap_or(decl);
+                // `typedef struct { … } Box, BOX;`: the type is named by the first typedef
+                // (clang spells it so); the others are aliases of it.
+                if anonymous
+                    && let Some(first) = linkage_name(&def)
+                    && first != name
+                {
+                    self.queue.push_back(def);
+                    self.push_item(c, name, ItemKind::Typedef(Type::Named(first)));
+                    return;
+                }
                 if self.done.insert(Self::key(&def)) {
                     if def.kind() == CXCursor_EnumDecl {
                         self.enumeration(&def, Some(name));
@@ -580,15 +674,26 @@ impl Translator {
             .iter()
             .enumerate()
             .map(|(i, a)| {
-                // Arrays as parameters (also behind typedefs, like `va_list`) decay to pointers.
+                // Arrays as parameters (also behind typedefs, like `va_list`, and of a length
+                // another parameter gives: `match m[restrict n]`) decay to pointers.
                 let canon = a.canonical();
-                let t = if matches!(canon.kind(), CXType_ConstantArray | CXType_IncompleteArray) {
-                    let element = self
-                        .ty(&canon.element(), at)
-                        .map_err(|e| format!("parameter {i}: {e}"))?;
+                let t = if matches!(
+                    canon.kind(),
+                    CXType_ConstantArray | CXType_IncompleteArray | CXType_VariableArray
+                ) {
+                    let element = match self.ty(&canon.element(), at) {
+                        Ok(t) => t,
+                        // A pointer to a variable-length row (`double grid[n][m]`) is still a
+                        // pointer, as in `ty`.
+                        Err(_) if canon.element().canonical().kind() == CXType_VariableArray => {
+                            Type::Void
+                        }
+                        Err(e) => return Err(format!("parameter {i}: {e}")),
+                    };
                     Type::Pointer {
                         pointee: Box::new(element),
-                        mutable: !canon.element().is_const(),
+                        // clang's canonical array type carries the element's `const`.
+                        mutable: !(canon.is_const() || canon.element().is_const()),
                     }
                 } else {
                     self.ty(a, at).map_err(|e| format!("parameter {i}: {e}"))?
@@ -652,6 +757,11 @@ impl Translator {
                     if let Some(n) = self.anon_names.get(&Self::key(&def)) {
                         return Ok(Type::Named(n.clone()));
                     }
+                    // Or by their first typedef (`typedef struct { … } Box, *BoxPtr;`).
+                    if let Some(n) = linkage_name(&def) {
+                        self.queue.push_back(def);
+                        return Ok(Type::Named(n));
+                    }
                     return Err(format!(
                         "anonymous type `{}` used outside its declaration",
                         t.spelling()
@@ -664,6 +774,11 @@ impl Translator {
                 let decl = t.declaration();
                 let spelled = decl.spelling();
                 if decl.is_anonymous() || spelled.is_empty() || spelled.contains(' ') {
+                    // `typedef enum { … } Color, *ColorPtr;`: the enum named by its typedef.
+                    if let Some(n) = linkage_name(&decl) {
+                        self.queue.push_back(decl);
+                        return Ok(Type::Named(n));
+                    }
                     return prim_of(&decl.enum_integer_type().canonical())
                         .map(Type::Prim)
                         .ok_or_else(|| "unsupported enum integer type".to_string());

@@ -20,8 +20,19 @@ fn accessor_name(field: &str) -> String {
     }
 }
 
-fn offset_const(field: &str) -> proc_macro2::Ident {
-    format_ident!("OFFSET_{}", field.to_uppercase())
+/// The name of a field's offset constant: `OFFSET_` and the name in capitals, unless another
+/// visible field of `fields` has the same name in capitals (Xcms.h's `y` and `Y`): then a field not
+/// spelled in capitals keeps its own spelling (`OFFSET_y`), which no other field has.
+fn offset_const(field: &str, fields: &[crate::ir::Field]) -> proc_macro2::Ident {
+    let upper = field.to_uppercase();
+    let clash = fields
+        .iter()
+        .any(|f| !f.hidden && f.name != field && f.name.to_uppercase() == upper);
+    if clash && field != upper {
+        format_ident!("OFFSET_{}", field)
+    } else {
+        format_ident!("OFFSET_{}", upper)
+    }
 }
 
 pub(crate) fn emit(item: &Item, record: &Record, cx: Ctx<'_>) -> TokenStream {
@@ -132,7 +143,10 @@ pub(crate) fn emit(item: &Item, record: &Record, cx: Ctx<'_>) -> TokenStream {
         if f.hidden {
             continue;
         }
-        let off_name = offset_const(&f.name);
+        let off_name = offset_const(&f.name, &record.fields);
+        // `OFFSET_y` beside `OFFSET_Y`.
+        let off_allow = (off_name != format!("OFFSET_{}", f.name.to_uppercase()))
+            .then(|| quote!(#[allow(non_upper_case_globals)]));
         let off = field_offset(i);
         let ty = rust_type(&f.ty, cx);
         let fname = &f.name;
@@ -145,6 +159,7 @@ pub(crate) fn emit(item: &Item, record: &Record, cx: Ctx<'_>) -> TokenStream {
         let set_doc = format!(" Writes `{fname}` into a segment holding a `{name_str}`.");
         accessors.push(quote! {
             #[doc = #off_doc]
+            #off_allow
             pub const #off_name: usize = #off;
 
             #[doc = #get_doc]

@@ -389,12 +389,12 @@ pub unsafe fn copy_rows(
 ) {
     unsafe extern "C-unwind" fn __ffm_resolve(
         __ffm_0: *mut [::core::ffi::c_int; 4usize],
-        __ffm_1: *mut [::core::ffi::c_int; 4usize],
+        __ffm_1: *const [::core::ffi::c_int; 4usize],
         __ffm_2: ::core::ffi::c_int,
     ) {
         let __ffm_fn: unsafe extern "C-unwind" fn(
             *mut [::core::ffi::c_int; 4usize],
-            *mut [::core::ffi::c_int; 4usize],
+            *const [::core::ffi::c_int; 4usize],
             ::core::ffi::c_int,
         ) = unsafe {
             ::core::mem::transmute(__FFM_SLOT.bind(&DEFAULT_LIBRARIES, "copy_rows"))
@@ -405,19 +405,19 @@ pub unsafe fn copy_rows(
         __ffm_resolve
             as unsafe extern "C-unwind" fn(
                 *mut [::core::ffi::c_int; 4usize],
-                *mut [::core::ffi::c_int; 4usize],
+                *const [::core::ffi::c_int; 4usize],
                 ::core::ffi::c_int,
             ) as *const ::core::ffi::c_void,
     );
     let __ffm_fn: unsafe extern "C-unwind" fn(
         *mut [::core::ffi::c_int; 4usize],
-        *mut [::core::ffi::c_int; 4usize],
+        *const [::core::ffi::c_int; 4usize],
         ::core::ffi::c_int,
     ) = unsafe { ::core::mem::transmute(__FFM_SLOT.load()) };
     unsafe {
         __ffm_fn(
             ::ffm::__private::Addressable::address(&destination).as_mut_ptr(),
-            ::ffm::__private::Addressable::address(&source).as_mut_ptr(),
+            ::ffm::__private::Addressable::address(&source).as_ptr(),
             rows,
         )
     }
@@ -430,7 +430,7 @@ pub mod copy_rows {
         None,
         &[
             <*mut [::core::ffi::c_int; 4usize] as ::ffm::__private::Native>::LAYOUT,
-            <*mut [::core::ffi::c_int; 4usize] as ::ffm::__private::Native>::LAYOUT,
+            <*const [::core::ffi::c_int; 4usize] as ::ffm::__private::Native>::LAYOUT,
             <::core::ffi::c_int as ::ffm::__private::Native>::LAYOUT,
         ],
     );

@@ -312,11 +312,11 @@ pub unsafe fn sum(
     n: ::core::ffi::c_int,
 ) -> ::core::ffi::c_long {
     unsafe extern "C-unwind" fn __ffm_resolve(
-        __ffm_0: *mut ::core::ffi::c_long,
+        __ffm_0: *const ::core::ffi::c_long,
         __ffm_1: ::core::ffi::c_int,
     ) -> ::core::ffi::c_long {
         let __ffm_fn: unsafe extern "C-unwind" fn(
-            *mut ::core::ffi::c_long,
+            *const ::core::ffi::c_long,
             ::core::ffi::c_int,
         ) -> ::core::ffi::c_long = unsafe {
             ::core::mem::transmute(__FFM_SLOT.bind(&DEFAULT_LIBRARIES, "sum"))
@@ -326,15 +326,15 @@ pub unsafe fn sum(
     static __FFM_SLOT: ::ffm::__private::FnSlot = ::ffm::__private::FnSlot::resolving(
         __ffm_resolve
             as unsafe extern "C-unwind" fn(
-                *mut ::core::ffi::c_long,
+                *const ::core::ffi::c_long,
                 ::core::ffi::c_int,
             ) -> ::core::ffi::c_long as *const ::core::ffi::c_void,
     );
     let __ffm_fn: unsafe extern "C-unwind" fn(
-        *mut ::core::ffi::c_long,
+        *const ::core::ffi::c_long,
         ::core::ffi::c_int,
     ) -> ::core::ffi::c_long = unsafe { ::core::mem::transmute(__FFM_SLOT.load()) };
-    unsafe { __ffm_fn(::ffm::__private::Addressable::address(&values).as_mut_ptr(), n) }
+    unsafe { __ffm_fn(::ffm::__private::Addressable::address(&values).as_ptr(), n) }
 }
 /// The descriptor and address of [`sum`](fn@sum).
 #[allow(non_snake_case)]
@@ -343,7 +343,7 @@ pub mod sum {
     pub const DESCRIPTOR: ::ffm::__private::FunctionDescriptor = ::ffm::__private::FunctionDescriptor::new(
         Some(<::core::ffi::c_long as ::ffm::__private::Native>::LAYOUT),
         &[
-            <*mut ::core::ffi::c_long as ::ffm::__private::Native>::LAYOUT,
+            <*const ::core::ffi::c_long as ::ffm::__private::Native>::LAYOUT,
             <::core::ffi::c_int as ::ffm::__private::Native>::LAYOUT,
         ],
     );
