@@ -3,13 +3,16 @@
 use std::ffi::c_void;
 use std::fmt;
 use std::marker::PhantomData;
+use std::mem::MaybeUninit;
 use std::sync::Arc;
 
+use super::abi::leaves;
 use super::downcall::{Prepared, RetKind, ret_bytes, return_segment, store_registers};
 use super::fast::{Frame, RetPlan, extend};
+use super::native::Native;
 use super::value::Addressable;
-use crate::layout::{LayoutKind, MemoryLayout};
-use crate::{Address, Carrier, Result, Segment, SegmentAllocator};
+use crate::layout::{LayoutKind, MemoryLayout, ValueKind};
+use crate::{Address, Result, Segment, SegmentAllocator};
 
 mod sealed {
     pub trait Sealed {}
@@ -19,30 +22,36 @@ mod sealed {
     pub trait SealedArgs<S> {}
 }
 
-/// A Rust type that stands for one C argument or return type in a typed view: the integers,
-/// `f32`, `f64`, `bool`, [`Address`] (any pointer), [`ByValue`] (a struct or union by value),
-/// and `()` (a `void` return).
+/// A Rust type that stands for one C argument or return type in a typed view: every
+/// [`Native`] type (the integers, `f32`, `f64`, `bool`, [`Address`], raw pointers, nullable
+/// `extern "C"` function pointers, and the structs, unions, enums and callback types that
+/// `#[ffm::foreign]` and `ffm-extract` generate), [`ByValue`] (a struct or union by value whose
+/// bytes are in a segment), and `()` (a `void` return).
+///
+/// A `Native` struct or union is accepted where the descriptor has a struct or union of the
+/// same size and alignment with the same scalars at the same offsets (names aside), and is
+/// passed and returned by value, like the C type.
 pub trait NativeType: sealed::Sealed + 'static {
     /// Whether this type can carry `layout`.
     #[doc(hidden)]
     fn accepts(layout: &MemoryLayout) -> bool;
     /// The name used in mismatch messages.
     #[doc(hidden)]
-    const NAME: &'static str;
-    /// Whether the argument's storage is its bytes (structs) rather than a register image.
+    fn name() -> String;
+    /// Whether the argument's storage is a segment's bytes ([`ByValue`]), so that a view
+    /// cannot call the function through a Rust function type.
     #[doc(hidden)]
     const BY_VALUE: bool = false;
     /// The type that carries this one in an `extern "C"` function type when the view calls
-    /// the function directly (itself, for scalars and [`Address`]); unused for [`ByValue`].
+    /// the function directly (itself, for `Native` types); unused for [`ByValue`].
     #[doc(hidden)]
     type Direct: Copy;
-    /// The direct form of a register image (as [`IntoArg::into_raw`] makes it).
-    #[doc(hidden)]
-    fn to_direct(bits: u64) -> Self::Direct;
 }
 
-/// The typed-view stand-in for a struct or union passed or returned by value. Pass a
-/// `&Segment` holding its bytes; a struct return comes back in memory from an allocator.
+/// The typed-view stand-in for a struct or union passed or returned by value as the bytes of
+/// a segment. Pass a `&Segment` holding its bytes; a struct return comes back in memory from
+/// an allocator. (A Rust struct that is [`Native`] can be passed and returned by value
+/// instead.)
 #[derive(Debug, Clone, Copy)]
 pub enum ByValue {}
 
@@ -51,143 +60,173 @@ impl NativeType for ByValue {
     fn accepts(layout: &MemoryLayout) -> bool {
         matches!(layout.kind(), LayoutKind::Struct(_) | LayoutKind::Union(_))
     }
-    const NAME: &'static str = "ByValue";
+    fn name() -> String {
+        "ByValue".to_string()
+    }
     const BY_VALUE: bool = true;
-    // Never passed directly: a signature with a by-value struct is called through the plan.
+    // Never passed directly: a signature with a `ByValue` is called through the plan.
     type Direct = u64;
-    fn to_direct(bits: u64) -> u64 {
-        bits
-    }
 }
 
-macro_rules! scalar_native {
-    ($($t:ty),*) => {$(
-        impl sealed::Sealed for $t {}
-        impl NativeType for $t {
-            fn accepts(layout: &MemoryLayout) -> bool {
-                layout.value_kind() == Some(<$t as Carrier>::KIND)
+/// Whether a `Native` type is a struct or union (its argument slot is then the address of its
+/// bytes), rather than a scalar (a register image).
+const fn is_aggregate<T: Native>() -> bool {
+    matches!(
+        T::LAYOUT.kind(),
+        LayoutKind::Struct(_) | LayoutKind::Union(_)
+    )
+}
+
+/// Whether two layouts are the same C type as far as a call can tell: the same scalar kind,
+/// or aggregates of the same size and alignment with the same scalars at the same offsets.
+fn same_shape(a: &MemoryLayout, b: &MemoryLayout) -> bool {
+    match (a.kind(), b.kind()) {
+        (LayoutKind::Value { .. }, LayoutKind::Value { .. }) => a.value_kind() == b.value_kind(),
+        (
+            LayoutKind::Struct(_) | LayoutKind::Union(_),
+            LayoutKind::Struct(_) | LayoutKind::Union(_),
+        ) => {
+            if a.byte_size() != b.byte_size() || a.byte_alignment() != b.byte_alignment() {
+                return false;
             }
-            const NAME: &'static str = stringify!($t);
-            type Direct = $t;
-            #[inline(always)]
-            fn to_direct(bits: u64) -> $t {
-                Scalar::from_bits(bits)
-            }
+            let (mut la, mut lb) = (Vec::new(), Vec::new());
+            leaves(a, 0, &mut la);
+            leaves(b, 0, &mut lb);
+            // Union members overlap: compare the scalars as sets of (offset, kind).
+            la.sort_unstable_by_key(|&(o, k)| (o, k as u8));
+            lb.sort_unstable_by_key(|&(o, k)| (o, k as u8));
+            la.dedup();
+            lb.dedup();
+            la == lb
         }
-        // SAFETY: the register image of the value is its bits, zero-extended.
-        unsafe impl IntoArg<$t> for $t {
-            #[inline(always)]
-            fn into_raw(self) -> u64 {
-                Scalar::to_bits(self)
-            }
+        _ => false,
+    }
+}
+
+/// `std::any::type_name` without module paths: `Point` for `my_crate::bindings::Point`.
+fn short_type_name<T: ?Sized>() -> String {
+    let full = std::any::type_name::<T>();
+    let mut out = String::with_capacity(full.len());
+    let mut word = String::new();
+    let mut chars = full.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c.is_alphanumeric() || c == '_' {
+            word.push(c);
+        } else if c == ':' && chars.peek() == Some(&':') {
+            // The word before `::` is a path segment: drop both.
+            chars.next();
+            word.clear();
+        } else {
+            out.push_str(&word);
+            word.clear();
+            out.push(c);
         }
-        // SAFETY: libffi writes a full ffi_arg for integers and the value's bytes for floats,
-        // always in the low bytes of the buffer (little-endian targets).
-        unsafe impl NativeReturn for $t {
-            #[inline(always)]
-            fn from_raw(buf: &[u64; 4]) -> Self {
-                Scalar::from_bits(buf[0])
-            }
-            #[inline(always)]
-            fn from_direct(value: $t) -> Self {
-                value
-            }
-        }
-    )*};
+    }
+    out.push_str(&word);
+    out
 }
 
-/// Bits of a scalar, zero-extended to 64.
-trait Scalar: Sized {
-    fn to_bits(self) -> u64;
-    fn from_bits(bits: u64) -> Self;
+impl<T: Native> sealed::Sealed for T {}
+impl<T: Native> NativeType for T {
+    fn accepts(layout: &MemoryLayout) -> bool {
+        matches!(
+            T::LAYOUT.kind(),
+            LayoutKind::Value { .. } | LayoutKind::Struct(_) | LayoutKind::Union(_)
+        ) && same_shape(&T::LAYOUT, layout)
+    }
+    fn name() -> String {
+        short_type_name::<T>()
+    }
+    type Direct = T;
 }
-
-macro_rules! int_scalar {
-    ($($t:ty : $u:ty),*) => {$(
-        impl Scalar for $t {
-            #[inline(always)]
-            fn to_bits(self) -> u64 { self as $u as u64 }
-            #[inline(always)]
-            fn from_bits(bits: u64) -> Self { bits as $u as $t }
-        }
-    )*};
-}
-int_scalar!(i8: u8, u8: u8, i16: u16, u16: u16, i32: u32, u32: u32, i64: u64, u64: u64,
-            isize: usize, usize: usize);
-
-impl Scalar for f32 {
-    fn to_bits(self) -> u64 {
-        f32::to_bits(self) as u64
-    }
-    fn from_bits(bits: u64) -> Self {
-        f32::from_bits(bits as u32)
-    }
-}
-impl Scalar for f64 {
-    fn to_bits(self) -> u64 {
-        f64::to_bits(self)
-    }
-    fn from_bits(bits: u64) -> Self {
-        f64::from_bits(bits)
-    }
-}
-impl Scalar for bool {
-    fn to_bits(self) -> u64 {
-        self as u64
-    }
-    fn from_bits(bits: u64) -> Self {
-        bits as u8 != 0
-    }
-}
-impl Scalar for Address {
-    fn to_bits(self) -> u64 {
-        // Exposed: C (or `fill_frame`, for struct bytes) turns the number back into a pointer.
-        self.as_ptr::<u8>().expose_provenance() as u64
-    }
-    fn from_bits(bits: u64) -> Self {
-        Address::from_mut_ptr(std::ptr::with_exposed_provenance_mut::<u8>(bits as usize))
-    }
-}
-
-scalar_native!(
-    i8, u8, i16, u16, i32, u32, i64, u64, isize, usize, f32, f64, bool, Address
-);
 
 impl sealed::Sealed for () {}
 impl NativeType for () {
     fn accepts(_layout: &MemoryLayout) -> bool {
         false
     }
-    const NAME: &'static str = "()";
+    fn name() -> String {
+        "()".to_string()
+    }
     type Direct = ();
-    fn to_direct(_bits: u64) {}
 }
 // SAFETY: nothing is read.
 unsafe impl NativeReturn for () {
-    fn from_raw(_buf: &[u64; 4]) -> Self {}
+    fn from_bytes(_bytes: &[u8]) -> Self {}
     #[inline(always)]
     fn from_direct(_value: ()) {}
 }
 
-/// A Rust value that can be passed where a typed view declares `T`: `T` itself for scalars,
-/// and for [`Address`] anything [`Addressable`] (a borrow of a segment, a `&CStr`, a raw
-/// pointer, an upcall stub, [`Address::NULL`]); for [`ByValue`], a `&Segment` of exactly the
-/// struct's size.
+/// A Rust value that can be passed where a typed view declares `T`: a [`Native`] value for
+/// its own type (a struct or union by value too); for [`Address`] anything [`Addressable`] (a
+/// borrow of a segment, a `&CStr`, a raw pointer, an upcall stub, [`Address::NULL`]); for
+/// [`ByValue`], a `&Segment` of exactly the struct's size.
 ///
 /// # Safety
-/// `into_raw` must return the register image of a scalar, or for `T::BY_VALUE` the address
-/// (with its provenance exposed) of [`byte_len`](Self::byte_len) initialized bytes that stay
-/// valid and unwritten while `self` is borrowed.
+/// `raw` must return the register image of a scalar, or for a struct or union (a slot the
+/// plan passes by value) the address (with its provenance exposed) of
+/// [`byte_len`](Self::byte_len) initialized bytes that stay valid and unwritten while `self`
+/// is borrowed. `into_direct` must return the same argument as `T::Direct`.
 pub unsafe trait IntoArg<T: NativeType> {
     /// The argument's raw form.
     #[doc(hidden)]
-    fn into_raw(self) -> u64;
+    fn raw(&self) -> u64;
 
-    /// For a by-value struct: how many bytes can be read at the address `into_raw` returns.
-    /// A call checks it against the struct's size before reading any of them.
+    /// For a struct by value: how many bytes can be read at the address `raw` returns. A
+    /// call checks it against the struct's size before reading any of them.
     #[doc(hidden)]
     fn byte_len(&self) -> usize {
         0
+    }
+
+    /// The argument as the Rust type that carries `T` in a direct call.
+    #[doc(hidden)]
+    fn into_direct(self) -> T::Direct;
+}
+
+// SAFETY: a scalar's image is its bytes, zero-extended (a `Native` type with a value layout is
+// that scalar, without padding, by `Native`'s contract), with the provenance of an address
+// exposed; an aggregate's slot is the address of `self`, `size_of::<T>()` initialized bytes
+// borrowed with `self`. The direct form is the value itself.
+unsafe impl<T: Native> IntoArg<T> for T {
+    #[inline(always)]
+    fn raw(&self) -> u64 {
+        if is_aggregate::<T>() {
+            return (self as *const T).expose_provenance() as u64;
+        }
+        if T::LAYOUT.value_kind() == Some(ValueKind::Address) {
+            debug_assert_eq!(size_of::<T>(), size_of::<*const u8>());
+            // SAFETY: a `Native` type with an address layout is a pointer-sized address.
+            let p = unsafe { std::mem::transmute_copy::<T, *const u8>(self) };
+            // Exposed: C (or `fill_frame`, for struct bytes) turns the number back into a
+            // pointer.
+            return p.expose_provenance() as u64;
+        }
+        let mut bits = 0u64;
+        let n = size_of::<T>().min(8);
+        // SAFETY: `self` is `size_of::<T>()` bytes, all initialized (a scalar of at most
+        // eight bytes without padding, by `Native`'s contract); `bits` has room for eight.
+        // Little-endian: the low bytes of the image are the value's.
+        unsafe {
+            std::ptr::copy_nonoverlapping(
+                (self as *const T).cast::<u8>(),
+                (&mut bits as *mut u64).cast::<u8>(),
+                n,
+            )
+        };
+        bits
+    }
+    #[inline(always)]
+    fn byte_len(&self) -> usize {
+        if is_aggregate::<T>() {
+            size_of::<T>()
+        } else {
+            0
+        }
+    }
+    #[inline(always)]
+    fn into_direct(self) -> T {
+        self
     }
 }
 
@@ -195,59 +234,91 @@ pub unsafe trait IntoArg<T: NativeType> {
 // the borrow `&'a A` keeps the pointee alive for the call expression.
 unsafe impl<A: Addressable + ?Sized> IntoArg<Address> for &A {
     #[inline(always)]
-    fn into_raw(self) -> u64 {
-        Scalar::to_bits(self.address())
+    fn raw(&self) -> u64 {
+        self.address().as_ptr::<u8>().expose_provenance() as u64
+    }
+    #[inline(always)]
+    fn into_direct(self) -> Address {
+        self.address()
     }
 }
 // SAFETY: as above.
 unsafe impl<T> IntoArg<Address> for *const T {
     #[inline(always)]
-    fn into_raw(self) -> u64 {
+    fn raw(&self) -> u64 {
         self.expose_provenance() as u64
+    }
+    #[inline(always)]
+    fn into_direct(self) -> Address {
+        Address::from_ptr(self)
     }
 }
 // SAFETY: as above.
 unsafe impl<T> IntoArg<Address> for *mut T {
     #[inline(always)]
-    fn into_raw(self) -> u64 {
+    fn raw(&self) -> u64 {
         self.expose_provenance() as u64
+    }
+    #[inline(always)]
+    fn into_direct(self) -> Address {
+        Address::from_mut_ptr(self)
     }
 }
 // SAFETY: the exposed address of the segment's `len()` bytes, kept alive (and, through the
-// shared borrow, unwritten) for the call expression.
+// shared borrow, unwritten) for the call expression. Never passed directly.
 unsafe impl IntoArg<ByValue> for &Segment {
     #[inline(always)]
-    fn into_raw(self) -> u64 {
+    fn raw(&self) -> u64 {
         self.as_ptr().expose_provenance() as u64
     }
     #[inline(always)]
     fn byte_len(&self) -> usize {
         self.len()
+    }
+    fn into_direct(self) -> u64 {
+        <Self as IntoArg<ByValue>>::raw(&self)
     }
 }
 // SAFETY: as above.
 unsafe impl IntoArg<ByValue> for &mut Segment {
     #[inline(always)]
-    fn into_raw(self) -> u64 {
+    fn raw(&self) -> u64 {
         self.as_ptr().expose_provenance() as u64
     }
     #[inline(always)]
     fn byte_len(&self) -> usize {
         self.len()
     }
+    fn into_direct(self) -> u64 {
+        <Self as IntoArg<ByValue>>::raw(&self)
+    }
 }
 
-/// A return type of a typed view: scalars, [`Address`] and `()`.
+/// A return type of a typed view: every [`Native`] type (structs and unions by value too) and
+/// `()`. (A struct returned as a segment's bytes is [`ByValue`], through `call_in`.)
 ///
 /// # Safety
-/// `from_raw` must read the value from libffi's return buffer as libffi writes it.
+/// `from_bytes` must produce a valid value from any bytes.
 pub unsafe trait NativeReturn: NativeType {
-    /// Reads the value.
+    /// Reads the value from the bytes of the return: a register image (libffi's or the
+    /// plan's, in the low bytes) or the struct's memory. `bytes` is at least the value's size.
     #[doc(hidden)]
-    fn from_raw(buf: &[u64; 4]) -> Self;
+    fn from_bytes(bytes: &[u8]) -> Self;
     /// The value from the return of a direct call.
     #[doc(hidden)]
     fn from_direct(value: Self::Direct) -> Self;
+}
+
+// SAFETY: `read_at` produces a valid value from any bytes (`Native`'s contract).
+unsafe impl<T: Native> NativeReturn for T {
+    #[inline(always)]
+    fn from_bytes(bytes: &[u8]) -> Self {
+        T::read_at(Segment::of_slice(bytes), 0, false)
+    }
+    #[inline(always)]
+    fn from_direct(value: T) -> T {
+        value
+    }
 }
 
 /// The argument types of a typed view: a tuple of [`NativeType`]s, `()` to `(A, …, P)`.
@@ -258,7 +329,7 @@ pub trait Signature: sealed::SealedSignature + 'static {
     const LEN: usize;
     /// Checks each position against `layouts`; on mismatch, the position and Rust type name.
     #[doc(hidden)]
-    fn check(layouts: &[MemoryLayout]) -> std::result::Result<(), (usize, &'static str)>;
+    fn check(layouts: &[MemoryLayout]) -> std::result::Result<(), (usize, String)>;
     /// Whether every argument travels as a scalar (no [`ByValue`]), so that a view can call
     /// the function through a Rust `extern "C"` function type.
     #[doc(hidden)]
@@ -296,10 +367,10 @@ macro_rules! signature {
             const LEN: usize = $len;
             const DIRECT: bool = true $(&& !$S::BY_VALUE)*;
             #[allow(unused_variables)]
-            fn check(layouts: &[MemoryLayout]) -> std::result::Result<(), (usize, &'static str)> {
+            fn check(layouts: &[MemoryLayout]) -> std::result::Result<(), (usize, String)> {
                 $(
                     if !$S::accepts(&layouts[$n]) {
-                        return Err(($n, $S::NAME));
+                        return Err(($n, $S::name()));
                     }
                 )*
                 Ok(())
@@ -311,20 +382,23 @@ macro_rules! signature {
             #[allow(unused_mut, unused_variables, clippy::unused_unit)]
             fn with_slots<R>(self, f: impl FnOnce(&mut [u64], &[usize]) -> R) -> R {
                 let lens: [usize; $len] = [$(<$T as IntoArg<$S>>::byte_len(&self.$n)),*];
-                let mut slots: [u64; $len] = [$(self.$n.into_raw()),*];
+                // Borrowed from `self`, which lives until `f` returns: the addresses of
+                // aggregates passed by value stay valid for the call.
+                let mut slots: [u64; $len] = [$(<$T as IntoArg<$S>>::raw(&self.$n)),*];
                 f(&mut slots, &lens)
             }
 
             #[inline(always)]
             unsafe fn call_direct<Ret: NativeType>(self, code: *const c_void) -> Ret::Direct {
                 // SAFETY: the caller vouches that `code` is a non-variadic C function of
-                // exactly these parameter and return types, all scalars or pointers (each
-                // `Direct` type is the Rust type with that C ABI); the register images are
-                // turned back into those types, so Rust extends and places them as C expects.
+                // exactly these parameter and return types, none a `ByValue` (each `Direct`
+                // type is a `Native` type, which has the C ABI of the C type its layout
+                // describes: a scalar, or a `repr(C)` struct or union), so Rust extends and
+                // places each argument, and reads the return, as C does.
                 unsafe {
                     let f: unsafe extern "C" fn($($S::Direct),*) -> Ret::Direct =
                         std::mem::transmute(code);
-                    f($($S::to_direct(self.$n.into_raw())),*)
+                    f($(<$T as IntoArg<$S>>::into_direct(self.$n)),*)
                 }
             }
         }
@@ -427,7 +501,7 @@ impl<'lib, S: Signature, R: NativeType> TypedDowncall<'lib, S, R> {
                 format!(
                     "the return is declared {}, but the Rust type is {}",
                     ret.map_or("void".to_string(), |l| l.to_string()),
-                    R::NAME
+                    R::name()
                 ),
             ));
         }
@@ -482,6 +556,41 @@ fn fill_frame(frame: &mut Frame, plan: &super::fast::Plan, slots: &[u64], lens: 
                 let bytes = unsafe { std::slice::from_raw_parts(at, size) };
                 frame.put_struct(bytes, a);
             }
+        }
+    }
+}
+
+/// Storage for the return of a typed call that is not direct: 32 bytes for the return
+/// registers (or libffi's return buffer), or the struct itself when it is returned in memory.
+/// Zeroed when made, so that every byte can be read back whatever the callee wrote.
+struct RetBuf<R>(MaybeUninit<RetStorage<R>>);
+
+/// The layout of a [`RetBuf`]: room for `R` at the start (aligned for it), and at least 32
+/// bytes aligned for `u64`.
+#[repr(C)]
+struct RetStorage<R> {
+    value: MaybeUninit<R>,
+    spare: [u64; 4],
+}
+
+impl<R> RetBuf<R> {
+    fn new() -> Self {
+        RetBuf(MaybeUninit::zeroed())
+    }
+
+    /// Where the return is written: aligned for `R` and for `u64`, and at least
+    /// `max(size_of::<R>(), 32)` writable bytes.
+    fn as_mut_ptr(&mut self) -> *mut c_void {
+        self.0.as_mut_ptr().cast()
+    }
+
+    /// Every byte of the storage.
+    fn bytes(&self) -> &[u8] {
+        // SAFETY: the storage is `size_of::<RetStorage<R>>()` bytes, all initialized: zeroed
+        // when made, and since written only through `as_mut_ptr` (by C, libffi or the plan's
+        // stores, which write bytes).
+        unsafe {
+            std::slice::from_raw_parts(self.0.as_ptr().cast::<u8>(), size_of::<RetStorage<R>>())
         }
     }
 }
@@ -569,24 +678,25 @@ impl<S: Signature, R: NativeReturn> TypedDowncall<'_, S, R> {
         if inner.capture_errno {
             capture_needed(&inner.name);
         }
-        if let Some(plan) = &inner.plan {
-            // Scalar and void returns only (the typed view checked R against the descriptor).
+        if let Some(plan) = &inner.plan
+            && let RetPlan::Void | RetPlan::Scalar(_) = plan.ret
+        {
             return args.with_slots(|slots, lens| {
                 let mut frame = Frame::uninit();
                 fill_frame(&mut frame, plan, slots, lens);
                 // SAFETY: the slots were lowered for the checked signature and placed by the
                 // plan; the rest is the caller's contract.
                 let out = unsafe { (plan.invoke)(inner.code as *const c_void, &frame) };
-                R::from_raw(&[out[0], out[1], 0, 0])
+                R::from_bytes(&ret_bytes(&[out[0], out[1], 0, 0]))
             });
         }
-        let mut ret = [0u64; 4];
-        // SAFETY: the signature was checked against the descriptor; ret is 32 bytes. The rest
-        // is the caller's contract.
+        let mut ret = RetBuf::<R>::new();
+        // SAFETY: the signature was checked against the descriptor; `ret` is storage for the
+        // return (see `RetBuf`). The rest is the caller's contract.
         args.with_slots(|slots, lens| unsafe {
-            call_slots(&self.inner, slots, lens, ret.as_mut_ptr().cast(), None)
+            call_slots(&self.inner, slots, lens, ret.as_mut_ptr(), None)
         });
-        R::from_raw(&ret)
+        R::from_bytes(ret.bytes())
     }
 
     /// Calls the function and writes `errno` into `state` (see
@@ -599,18 +709,12 @@ impl<S: Signature, R: NativeReturn> TypedDowncall<'_, S, R> {
     /// As [`call`](Self::call), for a [`ByValue`] argument of the wrong size.
     pub unsafe fn call_capturing(&self, state: &mut Segment, args: impl IntoArgs<S>) -> Result<R> {
         self.inner.check_state(Some(state))?;
-        let mut ret = [0u64; 4];
+        let mut ret = RetBuf::<R>::new();
         // SAFETY: as in call.
         args.with_slots(|slots, lens| unsafe {
-            call_slots(
-                &self.inner,
-                slots,
-                lens,
-                ret.as_mut_ptr().cast(),
-                Some(state),
-            )
+            call_slots(&self.inner, slots, lens, ret.as_mut_ptr(), Some(state))
         });
-        Ok(R::from_raw(&ret))
+        Ok(R::from_bytes(ret.bytes()))
     }
 }
 

@@ -54,8 +54,11 @@ impl Addressable for UpcallStub<'_> {
 // SAFETY: the register image of a function pointer is its address; the stub's lifetime keeps
 // the closure alive for as long as the stub can be named.
 unsafe impl IntoArg<Address> for UpcallStub<'_> {
-    fn into_raw(self) -> u64 {
+    fn raw(&self) -> u64 {
         self.address.addr() as u64
+    }
+    fn into_direct(self) -> Address {
+        self.address
     }
 }
 

@@ -16,7 +16,7 @@ struct AcceptsAnything;
 
 impl Signature for AcceptsAnything {
     const LEN: usize = 1;
-    fn check(_layouts: &[MemoryLayout]) -> Result<(), (usize, &'static str)> {
+    fn check(_layouts: &[MemoryLayout]) -> Result<(), (usize, String)> {
         Ok(())
     }
 }
