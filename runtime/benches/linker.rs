@@ -117,7 +117,13 @@ fn downcalls(c: &mut Criterion) {
         g.bench_function("ffm_dynamic", |b| b.iter(dynamic_row));
         g.bench_function("ffm_typed_view", |b| b.iter(view_row));
         g.finish();
-        typed_pairs("noop", direct_row, typed_row, Some(view_row), dynamic_row);
+        typed_pairs(
+            "noop",
+            direct_row,
+            typed_row,
+            Some(("ffm_typed_view", view_row)),
+            dynamic_row,
+        );
     }
 
     // add(int, int)
@@ -164,7 +170,13 @@ fn downcalls(c: &mut Criterion) {
         g.bench_function("ffm_dynamic", |b| b.iter(dynamic_row));
         g.bench_function("ffm_typed_view", |b| b.iter(view_row));
         g.finish();
-        typed_pairs("add", direct_row, typed_row, Some(view_row), dynamic_row);
+        typed_pairs(
+            "add",
+            direct_row,
+            typed_row,
+            Some(("ffm_typed_view", view_row)),
+            dynamic_row,
+        );
     }
 
     // mix6(int, long, double, float, char*, long)
@@ -252,7 +264,13 @@ fn downcalls(c: &mut Criterion) {
         g.bench_function("ffm_dynamic", |b| b.iter(dynamic_row));
         g.bench_function("ffm_typed_view", |b| b.iter(view_row));
         g.finish();
-        typed_pairs("mix6", direct_row, typed_row, Some(view_row), dynamic_row);
+        typed_pairs(
+            "mix6",
+            direct_row,
+            typed_row,
+            Some(("ffm_typed_view", view_row)),
+            dynamic_row,
+        );
     }
 
     // 8-byte struct by value, in registers both ways
@@ -317,8 +335,24 @@ fn downcalls(c: &mut Criterion) {
                 black_box(r.unwrap().get(I32, 0))
             })
         });
+        // The typed view over the Rust struct (a `Native` type): passed and returned by value.
+        let native = h
+            .typed::<(bl::bl_point, bl::bl_point), bl::bl_point>()
+            .unwrap();
+        let native_row = || {
+            let (p, q) = *black_box(&args);
+            // SAFETY: the descriptor matches; bl_point_add has no preconditions.
+            unsafe { native.call((p, q)) }
+        };
+        g.bench_function("ffm_typed_view_native", |b| b.iter(native_row));
         g.finish();
-        typed_pairs("struct8", direct_row, typed_row, None::<fn()>, dynamic_row);
+        typed_pairs(
+            "struct8",
+            direct_row,
+            typed_row,
+            Some(("ffm_typed_view_native", native_row)),
+            dynamic_row,
+        );
     }
 
     // 32-byte struct by value, in memory both ways
@@ -384,8 +418,21 @@ fn downcalls(c: &mut Criterion) {
                 black_box(r.unwrap().get(F64, 0))
             })
         });
+        let native = h.typed::<(bl::bl_big, f64), bl::bl_big>().unwrap();
+        let native_row = || {
+            let v = black_box(big);
+            // SAFETY: the descriptor matches; bl_big_scale has no preconditions.
+            unsafe { native.call((v, 2.0)) }
+        };
+        g.bench_function("ffm_typed_view_native", |b| b.iter(native_row));
         g.finish();
-        typed_pairs("struct32", direct_row, typed_row, None::<fn()>, dynamic_row);
+        typed_pairs(
+            "struct32",
+            direct_row,
+            typed_row,
+            Some(("ffm_typed_view_native", native_row)),
+            dynamic_row,
+        );
     }
 }
 
@@ -556,7 +603,7 @@ fn typed_pairs<A, B, V, D>(
     group: &str,
     direct: impl FnMut() -> A,
     typed: impl FnMut() -> B,
-    view: Option<impl FnMut() -> V>,
+    view: Option<(&str, impl FnMut() -> V)>,
     dynamic: impl FnMut() -> D,
 ) {
     if !paired::wanted() {
@@ -564,8 +611,8 @@ fn typed_pairs<A, B, V, D>(
     }
     let mut direct = direct;
     paired::compare(group, "ffm_typed", "direct", &mut direct, typed);
-    if let Some(view) = view {
-        paired::compare(group, "ffm_typed_view", "direct", &mut direct, view);
+    if let Some((name, view)) = view {
+        paired::compare(group, name, "direct", &mut direct, view);
     }
     paired::compare(group, "ffm_dynamic", "direct", &mut direct, dynamic);
 }

@@ -429,7 +429,40 @@ impl<'lib> Downcall<'lib> {
     /// A typed view of this handle: arguments `S` (a tuple of [`NativeType`]s) and return `R`,
     /// checked against the descriptor here, once, so calls through it check nothing.
     ///
+    /// Scalars, pointers and Rust structs and unions that are [`Native`] (those
+    /// `#[ffm::foreign]` and `ffm-extract` generate) are passed and returned by value, as C
+    /// does; a struct is accepted where the descriptor has one of the same size, alignment and
+    /// scalars at the same offsets. Struct bytes held in a segment are passed as [`ByValue`].
+    ///
+    /// ```
+    /// use ffm::linker::{DefaultLookup, FunctionDescriptor, Linker, LinkerOptions, Native};
+    /// use ffm::linker::SymbolLookup;
+    /// use ffm::I32;
+    ///
+    /// #[ffm::foreign]
+    /// mod c {
+    ///     /// `div_t` of `<stdlib.h>`.
+    ///     #[repr(C)]
+    ///     pub struct div_t {
+    ///         pub quot: i32,
+    ///         pub rem: i32,
+    ///     }
+    /// }
+    ///
+    /// let div = DefaultLookup::new().find_or_error("div")?;
+    /// let desc = FunctionDescriptor::of(c::div_t::LAYOUT, &[I32.layout(), I32.layout()]);
+    /// let div = Linker::native()
+    ///     .downcall(&div, desc, &LinkerOptions::new())?
+    ///     .typed::<(i32, i32), c::div_t>()?;
+    /// // SAFETY: `div_t div(int, int)`; the divisor is not zero.
+    /// let r = unsafe { div.call((17, 5)) };
+    /// assert_eq!((r.quot, r.rem), (3, 2));
+    /// # Ok::<(), ffm::Error>(())
+    /// ```
+    ///
     /// [`NativeType`]: super::NativeType
+    /// [`Native`]: super::Native
+    /// [`ByValue`]: super::ByValue
     pub fn typed<S: Signature, R: NativeType>(&self) -> Result<TypedDowncall<'lib, S, R>> {
         TypedDowncall::new(self.inner.clone())
     }

@@ -13,11 +13,17 @@ use crate::{ADDRESS, Address, Segment};
 /// Typed upcalls take and return `Native` values, and generated bindings build their
 /// descriptors and struct layouts from `LAYOUT` at compile time.
 ///
+/// Typed downcall views ([`Downcall::typed`](super::Downcall::typed)) pass and return `Native`
+/// values by value through Rust `extern "C"` function types.
+///
 /// # Safety
 /// `LAYOUT` must describe the type exactly: its size, alignment, and for scalars the kind of
-/// value (so that the calling convention treats it as C treats the C type). `read_at` must
-/// only ever produce valid values of the type, whatever the bytes. Generated code asserts the
-/// layout against `size_of`, `align_of` and `offset_of!`.
+/// value, so that the calling convention treats it as C treats the C type. A type whose layout
+/// is a value layout must be that scalar: no padding, and passed by Rust's `extern "C"` ABI as
+/// the scalar (the primitive itself, or a `#[repr(transparent)]` wrapper of one). A type whose
+/// layout is a struct or union must be a `#[repr(C)]` struct or union with those members.
+/// `read_at` must only ever produce valid values of the type, whatever the bytes. Generated
+/// code asserts the layout against `size_of`, `align_of` and `offset_of!`.
 pub unsafe trait Native: Copy + 'static {
     /// The type's C layout.
     const LAYOUT: MemoryLayout;
