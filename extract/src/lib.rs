@@ -2,7 +2,7 @@
 //!
 //! The IR and the emitter that `#[ffm::foreign]` and the header extractor share, the libclang
 //! front-end that reads C headers into that IR, the `ffm-extract` command-line tool and a
-//! [`Builder`] for build scripts.
+//! `Builder` for build scripts.
 //!
 //! ```text
 //!   #[foreign] items ──> syn front-end (ffm-macros) ─┐
@@ -10,8 +10,15 @@
 //!   C headers ──────────> clang front-end (here) ────┘
 //! ```
 //!
-//! Features: `clang` (the libclang front-end, [`Builder`], [`generate`]; libclang is loaded at
-//! run time, so building never needs it) and `cli` (the `ffm-extract` binary). `ffm-macros`
+#![cfg_attr(
+    feature = "clang",
+    doc = "Features: `clang` (the libclang front-end, [`Builder`], [`generate`]; libclang is loaded"
+)]
+#![cfg_attr(
+    not(feature = "clang"),
+    doc = "Features: `clang` (the libclang front-end, `Builder`, `generate`; libclang is loaded"
+)]
+//! at run time, so building never needs it) and `cli` (the `ffm-extract` binary). `ffm-macros`
 //! uses this crate without them.
 #![warn(missing_docs)]
 

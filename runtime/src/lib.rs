@@ -46,7 +46,14 @@
 //! for.
 //!
 //! ## Features
-//! - `rayon`: [`Segment::par_elements`] and `par_elements_mut`.
+#![cfg_attr(
+    feature = "rayon",
+    doc = "- `rayon`: [`Segment::par_elements`] and `par_elements_mut`."
+)]
+#![cfg_attr(
+    not(feature = "rayon"),
+    doc = "- `rayon`: `Segment::par_elements` and `par_elements_mut`."
+)]
 //! - `macros` (default): [`foreign`], typed bindings from Rust declarations.
 #![warn(missing_docs)]
 #![deny(unsafe_op_in_unsafe_fn)]

@@ -149,7 +149,7 @@ fn fence_code(lines: Vec<String>) -> Vec<String> {
             out.push(String::new());
             continue;
         }
-        out.push(line);
+        out.push(escape_prose(&line));
     }
     if in_indented {
         close_indented(&mut out);
@@ -157,6 +157,57 @@ fn fence_code(lines: Vec<String>) -> Vec<String> {
         out.push("```".into());
     }
     out
+}
+
+/// A line of C prose as markdown that rustdoc reads as the C comment's text, and has nothing
+/// to warn about: square brackets are escaped (`map[b]` is no intra-doc link), so is a `<`
+/// that does not open an autolink (`<n>.<suffix>` is no HTML tag), and bare URLs become
+/// autolinks. Code spans (text between two backticks) are left alone.
+fn escape_prose(line: &str) -> String {
+    let mut out = String::with_capacity(line.len() + 8);
+    let mut rest = line;
+    while let Some(c) = rest.chars().next() {
+        // A code span, when the backtick is closed on the line.
+        if c == '`'
+            && let Some(end) = rest[1..].find('`')
+        {
+            out.push_str(&rest[..end + 2]);
+            rest = &rest[end + 2..];
+            continue;
+        }
+        // An autolink already: `<https://…>`.
+        if c == '<'
+            && is_url_start(&rest[1..])
+            && let Some(end) = rest.find('>')
+        {
+            out.push_str(&rest[..=end]);
+            rest = &rest[end + 1..];
+            continue;
+        }
+        if is_url_start(rest) {
+            let end = rest
+                .find(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | '"' | '`'))
+                .unwrap_or(rest.len());
+            // Sentence punctuation after a URL is not part of it.
+            let url = rest[..end].trim_end_matches(['.', ',', ';', ':', ')', ']', '\'', '!', '?']);
+            out.push('<');
+            out.push_str(url);
+            out.push('>');
+            rest = &rest[url.len()..];
+            continue;
+        }
+        if matches!(c, '[' | ']' | '<') {
+            out.push('\\');
+        }
+        out.push(c);
+        rest = &rest[c.len_utf8()..];
+    }
+    out
+}
+
+fn is_url_start(s: &str) -> bool {
+    (s.starts_with("http://") || s.starts_with("https://") || s.starts_with("ftp://"))
+        && s.len() > s.find("://").unwrap_or(0) + 3
 }
 
 /// Closes an indented block: the blank line that ended it goes after the fence.
@@ -242,6 +293,40 @@ mod tests {
             ["Turns clang-format off here."]
         );
         assert_eq!(comment_to_docs("/* NOLINT */\n/* two */").len(), 2);
+    }
+
+    /// rustdoc would read `map[b]` as a link, `<n>` as an HTML tag, and warn about a bare URL.
+    #[test]
+    fn prose_is_escaped_for_rustdoc() {
+        assert_eq!(escape_prose("map[b] is set"), "map\\[b\\] is set");
+        assert_eq!(
+            escape_prose("a <n>.<suffix> file"),
+            "a \\<n>.\\<suffix> file"
+        );
+        assert_eq!(
+            escape_prose("see http://example.org/x.html."),
+            "see <http://example.org/x.html>."
+        );
+        assert_eq!(
+            escape_prose("(https://example.org/a_b)"),
+            "(https://example.org/a_b)"
+                .replace("(h", "(<h")
+                .replace(")", ">)")
+        );
+        // Autolinks and code spans stay as they are; an unclosed backtick is text.
+        assert_eq!(
+            escape_prose("<https://example.org>"),
+            "<https://example.org>"
+        );
+        assert_eq!(
+            escape_prose("`a[i] < b` and c[i]"),
+            "`a[i] < b` and c\\[i\\]"
+        );
+        assert_eq!(escape_prose("it's `quoted' [x]"), "it's `quoted' \\[x\\]");
+        assert_eq!(escape_prose("http://"), "http://");
+        // Code blocks are not prose.
+        let d = comment_to_docs("/**\n * Use a[i]:\n *\n *     a[i] = <b>;\n */");
+        assert_eq!(d, ["Use a\\[i\\]:", "", "```c", "a[i] = <b>;", "```"]);
     }
 
     #[test]

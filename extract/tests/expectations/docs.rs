@@ -263,7 +263,7 @@ pub type documented_int = ::core::ffi::c_int;
 /// The libraries these bindings load on first use: the default lookup (the running process, libc, libm). `DEFAULT_LIBRARIES.check()` resolves every symbol now and reports all that are missing.
 pub static DEFAULT_LIBRARIES: ::ffm::__private::ForeignLibrary = ::ffm::__private::ForeignLibrary::new(
     &[],
-    &["checksum", "verbosity"],
+    &["checksum", "fill_table", "verbosity"],
 );
 /// Computes a checksum.
 ///
@@ -328,6 +328,53 @@ pub mod checksum {
     /// The function's address, binding it now if need be.
     pub fn address() -> ::ffm::Result<::ffm::Address> {
         super::DEFAULT_LIBRARIES.resolve("checksum")
+    }
+}
+/// Prose that rustdoc would misread, as expat's, gcrypt's and freetype's comments have it:
+/// sets map\[b\] for each byte b, writes a \<n>.\<suffix> file, and is described at
+/// <https://example.org/docs/table.html>. A `code[span] <here>` stays as it is.
+///
+/// # Safety
+/// A call into C: the caller upholds the C function's contract (valid pointers, terminated strings, lifetimes).
+#[inline]
+#[allow(
+    non_snake_case,
+    clippy::too_many_arguments,
+    clippy::undocumented_unsafe_blocks,
+    clippy::type_complexity
+)]
+pub unsafe fn fill_table(map: impl ::ffm::__private::Addressable) -> ::core::ffi::c_int {
+    unsafe extern "C-unwind" fn __ffm_resolve(
+        __ffm_0: *mut ::core::ffi::c_int,
+    ) -> ::core::ffi::c_int {
+        let __ffm_fn: unsafe extern "C-unwind" fn(
+            *mut ::core::ffi::c_int,
+        ) -> ::core::ffi::c_int = unsafe {
+            ::core::mem::transmute(__FFM_SLOT.bind(&DEFAULT_LIBRARIES, "fill_table"))
+        };
+        unsafe { __ffm_fn(__ffm_0) }
+    }
+    static __FFM_SLOT: ::ffm::__private::FnSlot = ::ffm::__private::FnSlot::resolving(
+        __ffm_resolve
+            as unsafe extern "C-unwind" fn(*mut ::core::ffi::c_int) -> ::core::ffi::c_int
+            as *const ::core::ffi::c_void,
+    );
+    let __ffm_fn: unsafe extern "C-unwind" fn(
+        *mut ::core::ffi::c_int,
+    ) -> ::core::ffi::c_int = unsafe { ::core::mem::transmute(__FFM_SLOT.load()) };
+    unsafe { __ffm_fn(::ffm::__private::Addressable::address(&map).as_mut_ptr()) }
+}
+/// The descriptor and address of [`fill_table`](fn@fill_table).
+#[allow(non_snake_case)]
+pub mod fill_table {
+    /// The function's descriptor.
+    pub const DESCRIPTOR: ::ffm::__private::FunctionDescriptor = ::ffm::__private::FunctionDescriptor::new(
+        Some(<::core::ffi::c_int as ::ffm::__private::Native>::LAYOUT),
+        &[<*mut ::core::ffi::c_int as ::ffm::__private::Native>::LAYOUT],
+    );
+    /// The function's address, binding it now if need be.
+    pub fn address() -> ::ffm::Result<::ffm::Address> {
+        super::DEFAULT_LIBRARIES.resolve("fill_table")
     }
 }
 /// A documented global.

@@ -40,3 +40,10 @@ extern int verbosity;
 
 /* A plain comment, also carried over. */
 typedef int documented_int;
+
+/**
+ * Prose that rustdoc would misread, as expat's, gcrypt's and freetype's comments have it:
+ * sets map[b] for each byte b, writes a <n>.<suffix> file, and is described at
+ * https://example.org/docs/table.html. A `code[span] <here>` stays as it is.
+ */
+int fill_table(int *map);
