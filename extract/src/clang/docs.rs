@@ -40,6 +40,11 @@ pub(crate) fn comment_to_docs(raw: &str) -> Vec<String> {
         {
             l = rest.to_string();
         }
+        // A decorative rule of stars (freetype's `/*****…`) is no text.
+        let t = l.trim();
+        if t.len() >= 3 && t.chars().all(|c| c == '*') {
+            l.clear();
+        }
         lines.push(l);
     }
     // Drop leading and trailing blank lines, then the common indentation.
@@ -327,6 +332,15 @@ mod tests {
         // Code blocks are not prose.
         let d = comment_to_docs("/**\n * Use a[i]:\n *\n *     a[i] = <b>;\n */");
         assert_eq!(d, ["Use a\\[i\\]:", "", "```c", "a[i] = <b>;", "```"]);
+    }
+
+    /// freetype's banners: the rows of stars go, the text keeps its own indentation.
+    #[test]
+    fn rows_of_stars_are_not_text() {
+        let d = comment_to_docs("/**************\n *\n * @struct:\n *   FT_Vector\n *\n */\n");
+        assert_eq!(d, ["@struct:", "  FT_Vector"]);
+        // Emphasis stays.
+        assert_eq!(comment_to_docs("/* **bold** */"), ["**bold**"]);
     }
 
     #[test]
