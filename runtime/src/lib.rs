@@ -58,6 +58,11 @@
 #![warn(missing_docs)]
 #![deny(unsafe_op_in_unsafe_fn)]
 
+// Register images, libffi's return buffers and the eightbytes of structs are read and written
+// little-endian throughout the linker.
+#[cfg(target_endian = "big")]
+compile_error!("ffm supports little-endian targets only (x86-64 and AArch64, among others)");
+
 mod address;
 mod alloc;
 mod arena;

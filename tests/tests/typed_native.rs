@@ -6,7 +6,9 @@
 use std::sync::OnceLock;
 
 use ffm::layout::{MemoryLayout, StructLayout, UnionLayout};
-use ffm::linker::{Downcall, FunctionDescriptor, Library, Linker, LinkerOptions, SymbolLookup};
+use ffm::linker::{
+    Downcall, FunctionDescriptor, Library, Linker, LinkerOptions, Symbol, SymbolLookup, Value,
+};
 use ffm::prelude::*;
 use structs::*;
 
@@ -79,6 +81,27 @@ mod structs {
         pub r#in: ffm_inner,
         pub d: f64,
         pub arr: [c_int; 2],
+    }
+
+    /// `ffm_id` over-aligned: the same scalars, another alignment.
+    #[repr(C, align(16))]
+    #[derive(Debug, PartialEq)]
+    pub struct id16 {
+        pub a: c_int,
+        pub b: f64,
+    }
+
+    /// 48 bytes with padding after each int: returned in memory, larger than the 32 bytes of
+    /// return registers a view keeps for scalars.
+    #[repr(C)]
+    #[derive(Debug, PartialEq)]
+    pub struct big48 {
+        pub a: c_int,
+        pub b: f64,
+        pub c: c_int,
+        pub d: f64,
+        pub e: c_int,
+        pub f: f64,
     }
 
     #[repr(C)]
@@ -353,4 +376,96 @@ fn views_check_the_shape_not_the_names() {
     // SAFETY: matches testlib.h.
     assert_eq!(unsafe { view.call((ffm_u { d: -4.0 },)) }, -4.0);
     assert!(as_double.typed::<(ffm_id,), f64>().is_err());
+}
+
+/// A struct of 48 bytes, with padding, into and out of a Rust function that C code would call
+/// (an upcall stub): every byte C received, and the struct returned in memory, through each way
+/// a view calls.
+#[test]
+fn a_large_padded_struct_both_ways() {
+    let arena = Arena::new();
+    let desc = FunctionDescriptor::of(layout::<big48>(), &[layout::<big48>(), I32.layout()]);
+    // The stub returns its argument with every field scaled by the int.
+    let stub = Linker::native()
+        .upcall(&arena, desc, |args, ret| {
+            let v = args[0].as_struct().unwrap();
+            let k = args[1].as_i64().unwrap();
+            ret.set(I32, 0, v.get(I32, 0) * k as i32);
+            ret.set(F64, 8, v.get(F64, 8) * k as f64);
+            ret.set(I32, 16, v.get(I32, 16) * k as i32);
+            ret.set(F64, 24, v.get(F64, 24) * k as f64);
+            ret.set(I32, 32, v.get(I32, 32) * k as i32);
+            ret.set(F64, 40, v.get(F64, 40) * k as f64);
+            Value::Void
+        })
+        .unwrap();
+    // SAFETY: the stub is a function of exactly this descriptor, alive as long as `arena`.
+    let symbol = unsafe { Symbol::from_address(stub.address(), "scale48") };
+    for (how, options) in options() {
+        let h = Linker::native().downcall(&symbol, desc, &options).unwrap();
+        let view = h.typed::<(big48, i32), big48>().unwrap();
+        let v = big48 {
+            a: 1,
+            b: 1.5,
+            c: -2,
+            d: 2.5,
+            e: 3,
+            f: -0.5,
+        };
+        let r = call!(how, view, (v, 3));
+        assert_eq!(
+            r,
+            big48 {
+                a: 3,
+                b: 4.5,
+                c: -6,
+                d: 7.5,
+                e: 9,
+                f: -1.5
+            },
+            "{how}"
+        );
+    }
+}
+
+/// A variadic function is called through the register plan, not directly: structs in
+/// registers and in memory among the variadic arguments.
+#[test]
+fn variadic_structs_go_through_the_plan() {
+    let desc = FunctionDescriptor::of(
+        F64,
+        &[ADDRESS.layout(), layout::<ffm_id>(), layout::<ffm_dddd>()],
+    );
+    for (how, options) in [
+        ("planned", LinkerOptions::new().first_variadic_arg(1)),
+        (
+            "libffi",
+            LinkerOptions::new().first_variadic_arg(1).libffi_only(),
+        ),
+    ] {
+        let h = down("ffm_sum_tagged", desc, &options);
+        assert_eq!(h.is_direct(), how == "planned");
+        let view = h.typed::<(Address, ffm_id, ffm_dddd), f64>().unwrap();
+        let big = ffm_dddd {
+            a: 1.0,
+            b: 2.0,
+            c: 3.0,
+            d: 4.0,
+        };
+        // SAFETY: the tags describe the variadic arguments.
+        let total = unsafe { view.call((c"sD", ffm_id { a: 5, b: 0.25 }, big)) };
+        assert_eq!(total, 5.25 + 10.0, "{how}");
+    }
+}
+
+/// Alignment is part of the shape: the over-aligned twin of `ffm_id` is refused.
+#[test]
+fn alignment_is_part_of_the_shape() {
+    let bump = down(
+        "ffm_id_bump",
+        FunctionDescriptor::of(layout::<ffm_id>(), &[layout::<ffm_id>(), I32.layout()]),
+        &LinkerOptions::new(),
+    );
+    let err = bump.typed::<(id16, i32), ffm_id>().unwrap_err().to_string();
+    assert!(err.contains("argument #0") && err.contains("id16"), "{err}");
 }

@@ -185,6 +185,50 @@ impl Frame {
         }
     }
 
+    /// As [`put_struct`](Self::put_struct), for bytes that may hold uninitialized padding (a
+    /// Rust struct or union's own bytes): they are copied as bytes into the words, never read
+    /// as integers. The register words are zeroed first, so that what lies past the struct's
+    /// bytes is zero.
+    ///
+    /// # Safety
+    /// `src` must be valid for reads of `a.size()` bytes (initialized or not).
+    ///
+    /// # Panics
+    /// If the bytes would run past the frame (a plan never places them so).
+    #[inline(always)]
+    pub(crate) unsafe fn put_struct_raw(&mut self, src: *const u8, a: &DynArg) {
+        let n = a.size();
+        let (first, second) = (a.at, a.second);
+        let words = self.words.as_mut_ptr().cast::<u8>();
+        if first < STACK {
+            self.set(first, 0);
+            if n > 8 {
+                self.set(second, 0);
+            }
+            let word = |slot: Slot| usize::from(slot) & (FRAME_WORDS - 1);
+            // SAFETY: `src` holds `n` readable bytes (the caller vouches for it), at most 16
+            // in registers (the plan puts nothing longer there); each destination is one word
+            // of the frame (masked in bounds), which the frame borrows mutably, so nothing
+            // overlaps. The words are `MaybeUninit`: bytes, initialized or not, may be copied
+            // into them.
+            unsafe {
+                std::ptr::copy_nonoverlapping(src, words.add(word(first) * 8), n.min(8));
+                if n > 8 {
+                    std::ptr::copy_nonoverlapping(src.add(8), words.add(word(second) * 8), n - 8);
+                }
+            }
+        } else {
+            let at = usize::from(first) * 8;
+            assert!(
+                at + n <= FRAME_WORDS * 8,
+                "a planned stack argument runs past the frame"
+            );
+            // SAFETY: bytes `at..at + n` of the frame are inside it (checked above) and do not
+            // overlap `src` (the frame is borrowed mutably); the words are `MaybeUninit`.
+            unsafe { std::ptr::copy_nonoverlapping(src, words.add(at), n) };
+        }
+    }
+
     /// Word `i` as an integer register, initialized or not.
     #[inline(always)]
     pub(crate) fn word(&self, i: usize) -> MaybeUninit<u64> {

@@ -14,7 +14,8 @@ use crate::{ADDRESS, Address, Segment};
 /// descriptors and struct layouts from `LAYOUT` at compile time.
 ///
 /// Typed downcall views ([`Downcall::typed`](super::Downcall::typed)) pass and return `Native`
-/// values by value through Rust `extern "C"` function types.
+/// values by value, through Rust `extern "C"` function types where they can: a value C
+/// returns is then taken as it is, not through `read_at`.
 ///
 /// # Safety
 /// `LAYOUT` must describe the type exactly: its size, alignment, and for scalars the kind of
@@ -22,8 +23,11 @@ use crate::{ADDRESS, Address, Segment};
 /// is a value layout must be that scalar: no padding, and passed by Rust's `extern "C"` ABI as
 /// the scalar (the primitive itself, or a `#[repr(transparent)]` wrapper of one). A type whose
 /// layout is a struct or union must be a `#[repr(C)]` struct or union with those members.
-/// `read_at` must only ever produce valid values of the type, whatever the bytes. Generated
-/// code asserts the layout against `size_of`, `align_of` and `offset_of!`.
+/// Every value C can hold in the layout's scalars (any integer, float or address, and 0 or 1
+/// for `_Bool`) must be a valid value of the type: typed calls and typed upcalls take such
+/// values from C as they are. `read_at` must only ever produce valid values of the type,
+/// whatever the bytes. Generated code asserts the layout against `size_of`, `align_of` and
+/// `offset_of!`.
 pub unsafe trait Native: Copy + 'static {
     /// The type's C layout.
     const LAYOUT: MemoryLayout;

@@ -68,13 +68,10 @@ impl NativeType for ByValue {
     type Direct = u64;
 }
 
-/// Whether a `Native` type is a struct or union (its argument slot is then the address of its
-/// bytes), rather than a scalar (a register image).
-const fn is_aggregate<T: Native>() -> bool {
-    matches!(
-        T::LAYOUT.kind(),
-        LayoutKind::Struct(_) | LayoutKind::Union(_)
-    )
+/// Whether a `Native` type is a scalar (its argument slot is a register image), rather than a
+/// struct, union or array (the slot is then the address of its bytes).
+const fn is_scalar<T: Native>() -> bool {
+    matches!(T::LAYOUT.kind(), LayoutKind::Value { .. })
 }
 
 /// Whether two layouts are the same C type as far as a call can tell: the same scalar kind,
@@ -165,8 +162,9 @@ unsafe impl NativeReturn for () {
 /// # Safety
 /// `raw` must return the register image of a scalar, or for a struct or union (a slot the
 /// plan passes by value) the address (with its provenance exposed) of
-/// [`byte_len`](Self::byte_len) initialized bytes that stay valid and unwritten while `self`
-/// is borrowed. `into_direct` must return the same argument as `T::Direct`.
+/// [`byte_len`](Self::byte_len) bytes (padding may be uninitialized) that stay valid and
+/// unwritten while `self` is borrowed. `into_direct` must return the same argument as
+/// `T::Direct`.
 pub unsafe trait IntoArg<T: NativeType> {
     /// The argument's raw form.
     #[doc(hidden)]
@@ -186,12 +184,14 @@ pub unsafe trait IntoArg<T: NativeType> {
 
 // SAFETY: a scalar's image is its bytes, zero-extended (a `Native` type with a value layout is
 // that scalar, without padding, by `Native`'s contract), with the provenance of an address
-// exposed; an aggregate's slot is the address of `self`, `size_of::<T>()` initialized bytes
-// borrowed with `self`. The direct form is the value itself.
+// exposed; any other type's slot is the address of `self`, `size_of::<T>()` bytes borrowed
+// with `self` (a struct's padding among them, uninitialized: the plan copies them as bytes,
+// libffi and C copy them as memory). The direct form is the value itself.
 unsafe impl<T: Native> IntoArg<T> for T {
     #[inline(always)]
     fn raw(&self) -> u64 {
-        if is_aggregate::<T>() {
+        if !is_scalar::<T>() {
+            // A struct or union (or an array, which no view accepts): its address.
             return (self as *const T).expose_provenance() as u64;
         }
         if T::LAYOUT.value_kind() == Some(ValueKind::Address) {
@@ -218,11 +218,7 @@ unsafe impl<T: Native> IntoArg<T> for T {
     }
     #[inline(always)]
     fn byte_len(&self) -> usize {
-        if is_aggregate::<T>() {
-            size_of::<T>()
-        } else {
-            0
-        }
+        if is_scalar::<T>() { 0 } else { size_of::<T>() }
     }
     #[inline(always)]
     fn into_direct(self) -> T {
@@ -330,8 +326,8 @@ pub trait Signature: sealed::SealedSignature + 'static {
     /// Checks each position against `layouts`; on mismatch, the position and Rust type name.
     #[doc(hidden)]
     fn check(layouts: &[MemoryLayout]) -> std::result::Result<(), (usize, String)>;
-    /// Whether every argument travels as a scalar (no [`ByValue`]), so that a view can call
-    /// the function through a Rust `extern "C"` function type.
+    /// Whether every argument is a `Native` value (no [`ByValue`] segment), so that a view can
+    /// call the function through a Rust `extern "C"` function type.
     #[doc(hidden)]
     const DIRECT: bool;
 }
@@ -428,13 +424,15 @@ type TypedMarker<'lib, S, R> = (fn(S) -> R, &'lib ());
 
 /// A downcall handle viewed through Rust types: arguments `S` (a tuple), return `R`. Made by
 /// [`Downcall::typed`](super::Downcall::typed), which checks the types against the descriptor
-/// once. A signature of scalars calls the function through a Rust `extern "C"` function type;
-/// one with structs by value goes through the handle's register plan (or libffi).
+/// once. A signature of `Native` types (scalars, pointers, Rust structs and unions) calls the
+/// function through a Rust `extern "C"` function type, unless the function is variadic, the
+/// handle captures call state or was linked `libffi_only`; those calls, and signatures with
+/// [`ByValue`] segments, go through the handle's register plan (or libffi).
 pub struct TypedDowncall<'lib, S, R> {
     inner: Arc<Prepared>,
     /// The function, when [`call`](Self::call) may call it through a Rust function type: every
-    /// argument a scalar, the function not variadic, no call state to capture. Held here so
-    /// that such a call loads nothing else.
+    /// argument a `Native` value, the function not variadic, no call state to capture. Held
+    /// here so that such a call loads nothing else.
     direct: Option<unsafe extern "C" fn()>,
     _types: PhantomData<TypedMarker<'lib, S, R>>,
 }
@@ -545,54 +543,44 @@ fn fill_frame(frame: &mut Frame, plan: &super::fast::Plan, slots: &[u64], lens: 
             Some(kind) => frame.set(a.at, extend(kind, *raw)),
             None => {
                 // A struct or union argument: the view checked that its Rust type is
-                // `ByValue`, so the slot is the address of its `len` bytes.
+                // `ByValue` or a `Native` struct or union, so the slot is the address of its
+                // `len` bytes (a Rust struct's padding among them, uninitialized).
                 let size = a.size();
                 if *len != size {
                     struct_size_mismatch(i, *len, size);
                 }
                 let at = std::ptr::with_exposed_provenance::<u8>(*raw as usize);
                 // SAFETY: `at` is the exposed address of the struct argument's bytes, `len ==
-                // size` of them (checked above), kept alive by the IntoArg borrow for the call.
-                let bytes = unsafe { std::slice::from_raw_parts(at, size) };
-                frame.put_struct(bytes, a);
+                // size` of them (checked above), kept alive by the IntoArg borrow for the call;
+                // they are copied as bytes, never read as values.
+                unsafe { frame.put_struct_raw(at, a) };
             }
         }
     }
 }
 
-/// Storage for the return of a typed call that is not direct: 32 bytes for the return
-/// registers (or libffi's return buffer), or the struct itself when it is returned in memory.
-/// Zeroed when made, so that every byte can be read back whatever the callee wrote.
-struct RetBuf<R>(MaybeUninit<RetStorage<R>>);
-
-/// The layout of a [`RetBuf`]: room for `R` at the start (aligned for it), and at least 32
-/// bytes aligned for `u64`.
+/// Storage for the return of a typed call that is not direct: room for `R` at the start
+/// (aligned for it), and at least 32 bytes aligned for `u64` (the return registers, libffi's
+/// full-word integer returns, a small struct's eightbytes).
 #[repr(C)]
 struct RetStorage<R> {
     value: MaybeUninit<R>,
     spare: [u64; 4],
 }
 
-impl<R> RetBuf<R> {
-    fn new() -> Self {
-        RetBuf(MaybeUninit::zeroed())
-    }
-
-    /// Where the return is written: aligned for `R` and for `u64`, and at least
-    /// `max(size_of::<R>(), 32)` writable bytes.
-    fn as_mut_ptr(&mut self) -> *mut c_void {
-        self.0.as_mut_ptr().cast()
-    }
-
-    /// Every byte of the storage.
-    fn bytes(&self) -> &[u8] {
-        // SAFETY: the storage is `size_of::<RetStorage<R>>()` bytes, all initialized: zeroed
-        // when made, and since written only through `as_mut_ptr` (by C, libffi or the plan's
-        // stores, which write bytes).
-        unsafe {
-            std::slice::from_raw_parts(self.0.as_ptr().cast::<u8>(), size_of::<RetStorage<R>>())
-        }
-    }
+/// Calls `call` with storage for the return (see [`RetStorage`]), zeroed in place, and reads
+/// the value back from its bytes. The storage is not moved between the zeroing and the read,
+/// so every byte is initialized: zero, or written by C, libffi or the plan's stores.
+#[inline(always)]
+fn with_return<R: NativeReturn>(call: impl FnOnce(*mut c_void)) -> R {
+    let mut storage = MaybeUninit::<RetStorage<R>>::uninit();
+    let p = storage.as_mut_ptr();
+    // SAFETY: `p` is valid for writes of one `RetStorage<R>`.
+    unsafe { std::ptr::write_bytes(p, 0, 1) };
+    call(p.cast());
+    // SAFETY: the storage's bytes are all initialized (see above) and stay borrowed here.
+    let bytes = unsafe { std::slice::from_raw_parts(p.cast::<u8>(), size_of::<RetStorage<R>>()) };
+    R::from_bytes(bytes)
 }
 
 /// Lowers typed slots into registers by the plan, or into libffi's pointer array, and calls.
@@ -658,7 +646,7 @@ impl<S: Signature, R: NativeReturn> TypedDowncall<'_, S, R> {
         if S::DIRECT
             && let Some(code) = self.direct
         {
-            // SAFETY: every argument is a scalar and the function is not variadic (see
+            // SAFETY: every argument is a `Native` value and the function is not variadic (see
             // `direct`); the view checked S and R against the descriptor, which the caller
             // vouches for. The rest is the caller's contract.
             return R::from_direct(unsafe { args.call_direct::<R>(code as *const c_void) });
@@ -690,13 +678,13 @@ impl<S: Signature, R: NativeReturn> TypedDowncall<'_, S, R> {
                 R::from_bytes(&ret_bytes(&[out[0], out[1], 0, 0]))
             });
         }
-        let mut ret = RetBuf::<R>::new();
-        // SAFETY: the signature was checked against the descriptor; `ret` is storage for the
-        // return (see `RetBuf`). The rest is the caller's contract.
-        args.with_slots(|slots, lens| unsafe {
-            call_slots(&self.inner, slots, lens, ret.as_mut_ptr(), None)
-        });
-        R::from_bytes(ret.bytes())
+        with_return(|ret| {
+            // SAFETY: the signature was checked against the descriptor; `ret` is storage for
+            // the return (see `RetStorage`). The rest is the caller's contract.
+            args.with_slots(|slots, lens| unsafe {
+                call_slots(&self.inner, slots, lens, ret, None)
+            })
+        })
     }
 
     /// Calls the function and writes `errno` into `state` (see
@@ -709,12 +697,12 @@ impl<S: Signature, R: NativeReturn> TypedDowncall<'_, S, R> {
     /// As [`call`](Self::call), for a [`ByValue`] argument of the wrong size.
     pub unsafe fn call_capturing(&self, state: &mut Segment, args: impl IntoArgs<S>) -> Result<R> {
         self.inner.check_state(Some(state))?;
-        let mut ret = RetBuf::<R>::new();
-        // SAFETY: as in call.
-        args.with_slots(|slots, lens| unsafe {
-            call_slots(&self.inner, slots, lens, ret.as_mut_ptr(), Some(state))
-        });
-        Ok(R::from_bytes(ret.bytes()))
+        Ok(with_return(|ret| {
+            // SAFETY: as in call.
+            args.with_slots(|slots, lens| unsafe {
+                call_slots(&self.inner, slots, lens, ret, Some(state))
+            })
+        }))
     }
 }
 
