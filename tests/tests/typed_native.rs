@@ -468,4 +468,6 @@ fn alignment_is_part_of_the_shape() {
     );
     let err = bump.typed::<(id16, i32), ffm_id>().unwrap_err().to_string();
     assert!(err.contains("argument #0") && err.contains("id16"), "{err}");
+    // The message sets the Rust type's layout beside the descriptor's.
+    assert!(err.contains("laid out") && err.contains("%16"), "{err}");
 }

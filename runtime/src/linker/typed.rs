@@ -132,7 +132,12 @@ impl<T: Native> NativeType for T {
         ) && same_shape(&T::LAYOUT, layout)
     }
     fn name() -> String {
-        short_type_name::<T>()
+        if is_scalar::<T>() {
+            short_type_name::<T>()
+        } else {
+            // The Rust type's own layout, to set beside the descriptor's.
+            format!("{}, laid out {}", short_type_name::<T>(), T::LAYOUT)
+        }
     }
     type Direct = T;
 }
