@@ -10,6 +10,7 @@
 #include <math.h>
 #include <pthread.h>
 #include <stdint.h>
+#include <string.h>
 
 /* ------------------------------------------------------------------------------------------ */
 /* 1. Structs passed and returned by value                                                    */
@@ -331,6 +332,25 @@ double ffm_sum_tagged(const char *tags, ...) {
     double total = ffm_vsum_tagged(tags, ap);
     va_end(ap);
     return total;
+}
+
+/* {number of tags, total of the variadic arguments}, returned in registers. */
+struct ffm_id ffm_tagged_id(const char *tags, ...) {
+    va_list ap;
+    va_start(ap, tags);
+    struct ffm_id r = {(int)strlen(tags), ffm_vsum_tagged(tags, ap)};
+    va_end(ap);
+    return r;
+}
+
+/* {total, number of tags, 2 * total, -1}, returned through the hidden pointer. */
+struct ffm_dddd ffm_tagged_dddd(const char *tags, ...) {
+    va_list ap;
+    va_start(ap, tags);
+    double total = ffm_vsum_tagged(tags, ap);
+    va_end(ap);
+    struct ffm_dddd r = {total, (double)strlen(tags), 2 * total, -1.0};
+    return r;
 }
 
 /* ------------------------------------------------------------------------------------------ */

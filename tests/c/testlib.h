@@ -213,6 +213,13 @@ FFM_EXPORT long long ffm_sum_ints(int n, ...);
 FFM_EXPORT double ffm_vsum_tagged(const char *tags, va_list ap);
 /* Variadic twin of ffm_vsum_tagged: ffm_sum_tagged("ids", 1, 2.5, s) == 3.5 + s.a + s.b. */
 FFM_EXPORT double ffm_sum_tagged(const char *tags, ...);
+/*
+ * Variadic functions returning structs: the arguments are read as by ffm_vsum_tagged.
+ * ffm_tagged_id returns {number of tags, total} in registers (INTEGER and SSE);
+ * ffm_tagged_dddd returns {total, number of tags, 2 * total, -1} in memory (hidden pointer).
+ */
+FFM_EXPORT struct ffm_id ffm_tagged_id(const char *tags, ...);
+FFM_EXPORT struct ffm_dddd ffm_tagged_dddd(const char *tags, ...);
 
 /* ------------------------------------------------------------------------------------------ */
 /* 8. Globals                                                                                 */

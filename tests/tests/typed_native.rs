@@ -471,3 +471,162 @@ fn alignment_is_part_of_the_shape() {
     // The message sets the Rust type's layout beside the descriptor's.
     assert!(err.contains("laid out") && err.contains("%16"), "{err}");
 }
+
+/// The arguments of the variadic struct-returning calls below: nine doubles (the ninth on the
+/// stack), four integers, then `ffm_id` and `ffm_dddd` by value (both on the stack), after
+/// their tags.
+const VARIADIC_TAGS: &std::ffi::CStr = c"dddddddddlilisD";
+
+/// What `ffm_vsum_tagged` adds up for the arguments of [`VARIADIC_TAGS`].
+const VARIADIC_TOTAL: f64 = 22.5 + 114.0 + 5.25 + 10.0;
+
+/// A variadic function returning a struct, in registers (`ffm_tagged_id`) and in memory
+/// (`ffm_tagged_dddd`, through the hidden pointer, which takes the first integer register):
+/// with the dynamic `call_in` and with a typed view, on handles that place the call through
+/// the register plan, that go through libffi, and that capture `errno`.
+#[test]
+fn variadic_functions_returning_structs() {
+    let doubles: Vec<f64> = (1..=9).map(|k| f64::from(k) * 0.5).collect();
+    let ints = [10i64, -3, 100, 7];
+    let mut params = vec![ADDRESS.layout()];
+    params.extend(std::iter::repeat_n(F64.layout(), 9));
+    params.extend([I64.layout(), I32.layout(), I64.layout(), I32.layout()]);
+    params.extend([layout::<ffm_id>(), layout::<ffm_dddd>()]);
+    let arena = Arena::new();
+    let id_arg = arena.allocate_layout(&layout::<ffm_id>()).unwrap();
+    ffm_id { a: 5, b: 0.25 }.write(id_arg).unwrap();
+    let big_arg = arena.allocate_layout(&layout::<ffm_dddd>()).unwrap();
+    ffm_dddd {
+        a: 1.0,
+        b: 2.0,
+        c: 3.0,
+        d: 4.0,
+    }
+    .write(big_arg)
+    .unwrap();
+    let mut values = vec![Value::pointer(VARIADIC_TAGS)];
+    values.extend(doubles.iter().map(|&d| Value::F64(d)));
+    values.extend([
+        Value::I64(ints[0]),
+        Value::I32(ints[1] as i32),
+        Value::I64(ints[2]),
+        Value::I32(ints[3] as i32),
+        Value::Struct(id_arg),
+        Value::Struct(big_arg),
+    ]);
+    let expected_id = ffm_id {
+        a: VARIADIC_TAGS.count_bytes() as i32,
+        b: VARIADIC_TOTAL,
+    };
+    let expected_dddd = ffm_dddd {
+        a: VARIADIC_TOTAL,
+        b: VARIADIC_TAGS.count_bytes() as f64,
+        c: 2.0 * VARIADIC_TOTAL,
+        d: -1.0,
+    };
+    let state = std::cell::RefCell::new(
+        arena
+            .allocate_layout(&Linker::capture_state_layout())
+            .unwrap(),
+    );
+    for (how, options) in options() {
+        let options = options.first_variadic_arg(1);
+        let id = down(
+            "ffm_tagged_id",
+            FunctionDescriptor::of(layout::<ffm_id>(), &params),
+            &options,
+        );
+        let dddd = down(
+            "ffm_tagged_dddd",
+            FunctionDescriptor::of(layout::<ffm_dddd>(), &params),
+            &options,
+        );
+        // Planned (no libffi) unless libffi is asked for.
+        assert_eq!(id.is_direct(), how != "libffi", "{how}");
+        assert_eq!(dddd.is_direct(), how != "libffi", "{how}");
+        // The dynamic path: `call_in` (or `call_in_capturing`) with `Value`s; the returned
+        // struct's bytes.
+        let dynamic = |h: &Downcall<'_>| -> Vec<u8> {
+            let out = Arena::new();
+            // SAFETY: the descriptors are testlib.h's; the tags describe the variadic
+            // arguments.
+            let r = unsafe {
+                if how == "capturing" {
+                    h.call_in_capturing(&out, *state.borrow_mut(), &values)
+                } else {
+                    h.call_in(&out, &values)
+                }
+            };
+            r.unwrap()
+                .as_struct()
+                .expect("a struct")
+                .as_bytes()
+                .to_vec()
+        };
+        let got = dynamic(&id);
+        assert_eq!(
+            ffm_id::read(Segment::of_bytes(&got)).unwrap(),
+            expected_id,
+            "{how}: id"
+        );
+        let got = dynamic(&dddd);
+        assert_eq!(
+            ffm_dddd::read(Segment::of_bytes(&got)).unwrap(),
+            expected_dddd,
+            "{how}: dddd"
+        );
+        // A typed view over the Rust structs: the same call.
+        type Args = (
+            Address,
+            f64,
+            f64,
+            f64,
+            f64,
+            f64,
+            f64,
+            f64,
+            f64,
+            f64,
+            i64,
+            i32,
+            i64,
+            i32,
+            ffm_id,
+            ffm_dddd,
+        );
+        let d = &doubles;
+        let args = || -> Args {
+            (
+                Address::from_ptr(VARIADIC_TAGS.as_ptr()),
+                d[0],
+                d[1],
+                d[2],
+                d[3],
+                d[4],
+                d[5],
+                d[6],
+                d[7],
+                d[8],
+                ints[0],
+                ints[1] as i32,
+                ints[2],
+                ints[3] as i32,
+                ffm_id { a: 5, b: 0.25 },
+                ffm_dddd {
+                    a: 1.0,
+                    b: 2.0,
+                    c: 3.0,
+                    d: 4.0,
+                },
+            )
+        };
+        let id_view = id.typed::<Args, ffm_id>().unwrap();
+        let dddd_view = dddd.typed::<Args, ffm_dddd>().unwrap();
+        assert_eq!(call!(how, id_view, args()), expected_id, "{how}: id view");
+        assert_eq!(
+            call!(how, dddd_view, args()),
+            expected_dddd,
+            "{how}: dddd view"
+        );
+    }
+}
