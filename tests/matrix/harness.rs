@@ -395,8 +395,9 @@ pub(crate) fn spill_prefix(rng: &mut Rng) -> (Vec<Ty>, Vec<Arg>) {
 }
 
 /// The variants of the matrix. Each of the first six has its own stream of argument values;
-/// the typed path reuses the streams of [`Downcall`](Variant::Downcall) and
-/// [`Upcall`](Variant::Upcall), so that it passes the very values the dynamic path passes.
+/// the typed path's wrappers reuse the streams of [`Downcall`](Variant::Downcall) and
+/// [`Upcall`](Variant::Upcall), so that they pass the very values the dynamic path passes; the
+/// typed views have streams of their own, so that they add values.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Variant {
     Downcall,
@@ -409,6 +410,14 @@ pub(crate) enum Variant {
     TypedDowncall,
     /// `u_i` through its wrapper, with a `Cb_i::new` closure.
     TypedUpcall,
+    /// `m_i` through a typed view (`Downcall::typed`, over the generated Rust types) of a
+    /// handle linked with the default options.
+    TypedView,
+    /// The same through a handle linked `libffi_only()`.
+    TypedViewLibffi,
+    /// The same through handles linked with `capture_call_state("errno")`, called with
+    /// `call_capturing`.
+    TypedViewCapturing,
 }
 
 impl Variant {

@@ -9,7 +9,14 @@
 //!   which function ran, the return value;
 //! - `u_i(cb, …)`: with a callback built by the generated `Cb_i::new(&arena, closure)` (a typed
 //!   upcall): the arguments the closure got, and that the fresh value it returns comes back
-//!   through C.
+//!   through C;
+//! - `m_i` through a **typed view**: a `Downcall` linked at run time from the signature's
+//!   `FunctionDescriptor` (as `abi_matrix.rs` links it), viewed with
+//!   `handle.typed::<(A, B, …), R>()` where `A`, `B`, `R` are the very Rust types `#[foreign]`
+//!   generated for the signature (the `shapes::*` structs and unions, the scalars,
+//!   `*mut c_void`), with the checks of `m_i`: linked with the default options (the view calls
+//!   through a Rust `extern "C"` function type), `libffi_only()` (through libffi), and
+//!   capturing `errno` (through the register plan or libffi, with `call_capturing`).
 //!
 //! Every struct and union shape of the subset is a generated `#[repr(C)]` type (nested
 //! anonymous members become types of their own), so the layouts `#[foreign]` computes are
@@ -19,10 +26,11 @@
 //! cargo test -p ffm-tests --test abi_matrix_typed
 //! ```
 
+use std::cell::Cell;
 use std::ffi::c_void;
 use std::sync::{Arc, Mutex};
 
-use ffm::linker::Native;
+use ffm::linker::{Downcall, Linker, LinkerOptions, Native};
 use ffm::prelude::*;
 
 #[path = "../matrix/gen.rs"]
@@ -152,6 +160,12 @@ type UpResult = (Vec<u8>, Option<Vec<Vec<u8>>>);
 /// Calls `u_i` with these arguments, its callback returning the given value.
 type UpFn = fn(&[Arg], Option<&Arg>) -> Result<UpResult, String>;
 
+/// Calls `m_i` through a typed view of `handle` (a handle of `m_i` linked at run time) over the
+/// generated Rust types, with these arguments: through `call_capturing` into the given state
+/// segment when there is one, else through `call`. The bytes of what it returned, or why the
+/// view was refused.
+type ViewFn = fn(&Downcall<'static>, Option<&mut Segment>, &[Arg]) -> Result<Vec<u8>, String>;
+
 /// One signature of the typed subset: how to call its wrappers.
 struct TypedSig {
     /// The index into the matrix.
@@ -162,7 +176,13 @@ struct TypedSig {
     /// and returns the given value, and these arguments (for the signatures of
     /// `matrix::typed_upcall_subset`).
     up: Option<UpFn>,
+    /// Calls `m_i` through a typed view of a handle; `None` for a signature with more
+    /// parameters than a typed view takes ([`VIEW_MAX_ARITY`]).
+    view: Option<ViewFn>,
 }
+
+/// The most parameters a typed view (`ffm::linker::Signature`) takes.
+const VIEW_MAX_ARITY: usize = 16;
 
 /// A `TypedSig` function was given the wrong number of arguments.
 fn arity(args: &[Arg]) -> ! {
@@ -191,6 +211,7 @@ macro_rules! typed_sig {
         TypedSig {
             index: $i,
             down: typed_down!($module, $m, ($($a: $t),*)),
+            view: typed_view!(($($a: $t),*) $(-> $r)?),
             up: Some({
                 fn up(args: &[Arg], ret: Option<&Arg>) -> Result<UpResult, String> {
                     let arena = Arena::new();
@@ -217,6 +238,7 @@ macro_rules! typed_sig {
         TypedSig {
             index: $i,
             down: typed_down!($module, $m, ($($a: $t),*)),
+            view: typed_view!(($($a: $t),*) $(-> $r)?),
             up: None,
         }
     };
@@ -233,6 +255,46 @@ macro_rules! typed_down {
             Typed::bytes(r)
         }
         down
+    }};
+}
+
+/// The `view` function of a [`TypedSig`]: a typed view over these parameter types and return,
+/// or `None` past [`VIEW_MAX_ARITY`] parameters.
+macro_rules! typed_view {
+    // More parameters than a typed view takes: none.
+    ((
+        $a0:ident: $t0:ty, $a1:ident: $t1:ty, $a2:ident: $t2:ty, $a3:ident: $t3:ty,
+        $a4:ident: $t4:ty, $a5:ident: $t5:ty, $a6:ident: $t6:ty, $a7:ident: $t7:ty,
+        $a8:ident: $t8:ty, $a9:ident: $t9:ty, $a10:ident: $t10:ty, $a11:ident: $t11:ty,
+        $a12:ident: $t12:ty, $a13:ident: $t13:ty, $a14:ident: $t14:ty, $a15:ident: $t15:ty,
+        $a16:ident: $t16:ty $(, $more:ident: $tm:ty)*
+    ) $(-> $r:ty)?) => {
+        None
+    };
+    (($($a:ident: $t:ty),*) $(-> $r:ty)?) => {{
+        fn view(
+            handle: &Downcall<'static>,
+            state: Option<&mut Segment>,
+            args: &[Arg],
+        ) -> Result<Vec<u8>, String> {
+            let view = handle
+                .typed::<($($t,)*), ret_ty!($($r)?)>()
+                .map_err(|e| format!("typed view: {e}"))?;
+            let [$($a),*] = args else { arity(args) };
+            let r = match state {
+                // SAFETY: the handle was linked from the descriptor of the very signature the C
+                // function was generated from, and the view checked these Rust types against
+                // it; the function only stores its arguments into this thread's out buffer.
+                None => unsafe { view.call(($(<$t as Typed>::from_arg($a),)*)) },
+                // SAFETY: as above.
+                Some(state) => unsafe {
+                    view.call_capturing(state, ($(<$t as Typed>::from_arg($a),)*))
+                }
+                .map_err(|e| format!("call_capturing: {e}"))?,
+            };
+            Ok(Typed::bytes(r))
+        }
+        Some(view as ViewFn)
     }};
 }
 
@@ -309,6 +371,117 @@ fn check_typed_upcall(e: &Env, i: usize, sig: &Sig) -> Result<Checked, String> {
     Ok(Checked::default())
 }
 
+/// How a typed-view check links `m_i`: the options, and whether the handle captures `errno`.
+fn view_options(variant: Variant, libffi_only: bool) -> LinkerOptions {
+    let options = match variant {
+        Variant::TypedView => LinkerOptions::new(),
+        Variant::TypedViewLibffi => LinkerOptions::new().libffi_only(),
+        Variant::TypedViewCapturing => LinkerOptions::new().capture_call_state("errno"),
+        v => unreachable!("{v:?} is not a typed-view variant"),
+    };
+    if libffi_only {
+        options.libffi_only()
+    } else {
+        options
+    }
+}
+
+/// What C captured into a state segment must overwrite: a value `errno` never takes.
+const STATE_POISON: i32 = i32::from_ne_bytes([POISON; 4]);
+
+/// `m_i` through a typed view over the generated Rust types, of a handle linked at run time
+/// from the signature's descriptor (with the options of `variant`; for
+/// [`Variant::TypedViewCapturing`], once with the default options and once `libffi_only()`):
+/// the checks of [`check_typed_downcall`], and for a capturing handle that `errno` (which the
+/// function does not set, and the call zeroes first) was written into the state. Counts in
+/// `direct` how many handles took the register-shape path (`is_direct`), and how many libffi.
+fn check_typed_view(
+    e: &Env,
+    i: usize,
+    sig: &Sig,
+    variant: Variant,
+    direct: &Cell<[usize; 2]>,
+) -> Result<Checked, String> {
+    let mut rng = rng_for(i, variant);
+    let args: Vec<Arg> = sig
+        .params
+        .iter()
+        .map(|t| Arg::random(e, *t, &mut rng))
+        .collect();
+    let view = typed(i).view.ok_or("no typed view declared")?;
+    let capturing = variant == Variant::TypedViewCapturing;
+    let paths: &[(&str, bool)] = if capturing {
+        &[("default", false), ("libffi_only", true)]
+    } else {
+        &[("", false)]
+    };
+    for &(path, libffi_only) in paths {
+        let options = view_options(variant, libffi_only);
+        let h = link(
+            &format!("m_{i}"),
+            descriptor(e, sig.ret(), &sig.params),
+            &options,
+        )?;
+        let must_be_libffi = variant == Variant::TypedViewLibffi || libffi_only;
+        if must_be_libffi && h.is_direct() {
+            return Err(format!("{}: a libffi_only() handle is direct", h.name()));
+        }
+        let mut counts = direct.get();
+        counts[h.is_direct() as usize] += 1;
+        direct.set(counts);
+        let at = |m: String| {
+            if path.is_empty() {
+                m
+            } else {
+                format!("{path} path (is_direct: {}): {m}", h.is_direct())
+            }
+        };
+        let arena = Arena::new();
+        let mut state = if capturing {
+            let s = arena
+                .allocate_layout(&Linker::capture_state_layout())
+                .map_err(|e| e.to_string())?;
+            s.set(I32, 0, STATE_POISON);
+            Some(s)
+        } else {
+            None
+        };
+        poison_out();
+        let r = view(&h, state.as_deref_mut(), &args).map_err(at)?;
+        let out = read_out();
+        check_called(&out, i).map_err(at)?;
+        check_args(e, &args, &out, 0).map_err(at)?;
+        check_ret_bytes(e, sig.returns_first.then(|| &args[0]), &r).map_err(at)?;
+        if let Some(state) = state {
+            let errno = state.get(I32, 0);
+            if errno != 0 {
+                return Err(at(format!(
+                    "the captured errno is {errno:#x}, not 0 (the function does not set it)"
+                )));
+            }
+        }
+    }
+    Ok(Checked::default())
+}
+
+/// Runs [`check_typed_view`] with `variant` over the signatures `indexes` of the typed subset
+/// that have a typed view, and reports how many have none (more parameters than a view takes)
+/// and how many handles took the register-shape path.
+fn run_typed_views(variant: Variant, what: &str, indexes: &[usize]) {
+    let (with_view, without): (Vec<usize>, Vec<usize>) =
+        indexes.iter().partition(|&&i| typed(i).view.is_some());
+    let direct = Cell::new([0usize; 2]);
+    run(variant, what, &with_view, |e, i, sig| {
+        check_typed_view(e, i, sig, variant, &direct)
+    });
+    let [libffi, planned] = direct.get();
+    say(&format!(
+        "  {what}: {} handles linked, {planned} on the register-shape path (is_direct), {libffi} through libffi; {} signatures skipped: more than {VIEW_MAX_ARITY} parameters, no typed view",
+        libffi + planned,
+        without.len()
+    ));
+}
+
 fn subset() -> Vec<usize> {
     matrix::typed_path_subset(&env().m)
 }
@@ -338,6 +511,85 @@ fn typed_upcall_matrix() {
     }
     say(&format!(
         "  typed upcalls by integer argument registers used (0..=6, 6 through a libffi closure, the others through a thunk): {by_registers:?}"
+    ));
+}
+
+#[test]
+fn typed_view_matrix() {
+    run_typed_views(
+        Variant::TypedView,
+        "typed views: m_i through handle.typed::<generated types>() (default options)",
+        &subset(),
+    );
+}
+
+#[test]
+fn typed_view_libffi_matrix() {
+    run_typed_views(
+        Variant::TypedViewLibffi,
+        "typed views: m_i through handle.typed::<generated types>() (libffi_only)",
+        &subset(),
+    );
+}
+
+/// Every 7th signature of the typed subset.
+fn capturing_sample() -> Vec<usize> {
+    subset().into_iter().step_by(7).collect()
+}
+
+#[test]
+fn typed_view_capturing_sample() {
+    run_typed_views(
+        Variant::TypedViewCapturing,
+        "typed views: m_i through call_capturing (capture_call_state(\"errno\"), default and libffi_only), every 7th signature",
+        &capturing_sample(),
+    );
+}
+
+/// A typed view is declared for every signature of at most [`VIEW_MAX_ARITY`] parameters:
+/// `typed_view!` makes one for 16 parameters (which a handle of another arity refuses), and
+/// none for 17.
+#[test]
+fn typed_view_arity_limit() {
+    let sixteen: Option<ViewFn> = typed_view!((
+        a0: i32, a1: i32, a2: i32, a3: i32, a4: i32, a5: i32, a6: i32, a7: i32,
+        a8: i32, a9: i32, a10: i32, a11: i32, a12: i32, a13: i32, a14: i32, a15: f64
+    ) -> i32);
+    let seventeen: Option<ViewFn> = typed_view!((
+        a0: i32, a1: i32, a2: i32, a3: i32, a4: i32, a5: i32, a6: i32, a7: i32,
+        a8: i32, a9: i32, a10: i32, a11: i32, a12: i32, a13: i32, a14: i32, a15: i32,
+        a16: i32
+    ));
+    assert!(seventeen.is_none());
+    let view = sixteen.expect("a typed view for 16 parameters");
+    let e = env();
+    let i = subset()[0];
+    let sig = &e.m.sigs[i];
+    let h = link(
+        &format!("m_{i}"),
+        descriptor(e, sig.ret(), &sig.params),
+        &LinkerOptions::new(),
+    )
+    .unwrap();
+    let args = vec![Arg::Scalar(matrix::Scalar::Int, 0); 16];
+    let err = view(&h, None, &args).unwrap_err();
+    assert!(err.contains("16 argument(s)"), "{err}");
+    let m = &e.m;
+    let max = subset()
+        .iter()
+        .map(|&i| m.sigs[i].params.len())
+        .max()
+        .unwrap();
+    let without = TYPED.iter().filter(|t| t.view.is_none()).count();
+    assert_eq!(
+        without,
+        TYPED
+            .iter()
+            .filter(|t| m.sigs[t.index].params.len() > VIEW_MAX_ARITY)
+            .count()
+    );
+    say(&format!(
+        "typed views: at most {max} parameters in the typed subset (a view takes {VIEW_MAX_ARITY}); {without} signatures without one"
     ));
 }
 
