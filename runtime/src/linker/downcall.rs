@@ -3,7 +3,6 @@
 use std::ffi::c_void;
 use std::fmt;
 use std::marker::PhantomData;
-use std::mem::MaybeUninit;
 use std::sync::Arc;
 
 use libffi::middle::{Cif, Type};
@@ -495,9 +494,11 @@ impl<'lib> Downcall<'lib> {
     /// Each argument is checked against the descriptor (kind, and size for structs). A call
     /// whose arguments are at most eight scalars in registers and whose return is a scalar or
     /// nothing (not variadic, no errno) is made in line, from the caller, through a universal
-    /// function type: the arguments are checked and lowered, and each register is loaded from
-    /// the argument the handle's plan assigns to it. Other calls go through a precompiled
-    /// invoker, or libffi.
+    /// function type: each argument is lowered into the next register of its class, and the
+    /// arguments' kinds are compared with the descriptor's at once. Where the `Value`s are
+    /// written at the call site, the compiler places them there and then, and what is left is
+    /// one comparison, the call, and making the returned `Value`. Other calls go through a
+    /// precompiled invoker, or libffi.
     ///
     /// # Safety
     /// The descriptor must match the C function, and the function's requirements on its
@@ -505,60 +506,70 @@ impl<'lib> Downcall<'lib> {
     #[inline(always)]
     pub unsafe fn call(&self, args: &[Value<'_>]) -> Result<Value<'static>> {
         let inner = &*self.inner;
-        // A call of scalars in registers is made here, in line (see `fast::InlineCall`).
-        if let Some(ic) = &inner.inline
-            && args.len() <= fast::MAX_INLINE
-        {
-            let mut bits = [MaybeUninit::<u64>::uninit(); fast::MAX_INLINE];
-            let mut matched = true;
-            for (i, v) in args.iter().enumerate() {
-                // (`i` is below MAX_INLINE; the mask says so without a check.)
-                let i = i & (fast::MAX_INLINE - 1);
-                match v.lower_as(ic.kinds[i]) {
-                    Some(b) => {
-                        bits[i].write(b);
+        // `rax` and `xmm0` after the call.
+        let out = match &inner.inline {
+            // A call of scalars in registers is made here, in line (see `fast::InlineCall`).
+            Some(ic) if args.len() <= fast::MAX_INLINE => {
+                let mut regs = fast::InlineRegs::new();
+                // The arguments' kinds by position (`fast::kind_code`), a byte each: the call
+                // is made if they are the planned ones.
+                let mut kinds = 0u64;
+                let mut scalars = true;
+                for (i, v) in args.iter().enumerate() {
+                    // The value's own kind places it, whatever the plan says, so that where
+                    // the arguments are written at the call site their placement is known
+                    // there (and the check below is one comparison).
+                    match v.lower() {
+                        Some((kind, bits)) => {
+                            // (`i` is below MAX_INLINE, 8; the mask says so without a check.)
+                            kinds |= fast::kind_code(kind) << (8 * (i & (fast::MAX_INLINE - 1)));
+                            regs.push(kind, bits);
+                        }
+                        None => scalars = false,
                     }
-                    None => matched = false,
+                }
+                if scalars && kinds == ic.kinds && regs.fits() {
+                    // SAFETY: every argument is of its planned kind, and there are as many
+                    // as planned, so `regs` holds them in the registers the plan gives them;
+                    // the rest is the caller's contract.
+                    unsafe { regs.call(inner.code as *const c_void) }
+                } else {
+                    // SAFETY: forwarded.
+                    unsafe { self.call_planned(args)? }
                 }
             }
-            // A missing argument leaves its kind unmatched; an extra one finds `None`.
-            if matched && ic.kinds.get(args.len()).is_none_or(Option::is_none) {
-                // SAFETY: every argument is of its planned kind, and there are as many as
-                // planned; the rest is the caller's contract.
-                let out = unsafe { fast::call_inline(inner.code as *const c_void, &bits, ic) };
-                return Ok(match ic.ret {
-                    None => Value::Void,
-                    // The value is in the low bytes of `xmm0` or `rax`.
-                    Some(kind) if kind.is_float() => Value::from_bits(kind, out[1]),
-                    Some(kind) => Value::from_bits(kind, out[0]),
-                });
-            }
-        }
-        // SAFETY: forwarded.
-        unsafe { self.call_planned(args) }
+            // SAFETY: forwarded.
+            _ => unsafe { self.call_planned(args)? },
+        };
+        // One place makes the returned value from the register it is in, so that a caller
+        // reading it (`as_i64`, a match) reads it from there, whichever way the call went.
+        Ok(match inner.ret {
+            RetKind::Scalar(kind) => Value::from_bits(kind, out[usize::from(kind.is_float())]),
+            // (A struct return is refused by `call_planned`.)
+            RetKind::Void | RetKind::Struct(_) => Value::Void,
+        })
     }
 
     /// The register-shape call of [`call`](Self::call) through an invoker, or the checked
-    /// path.
+    /// path. Returns the value as [`call`](Self::call) reads it: in the first word for an
+    /// integer, the second for a floating-point value.
     ///
     /// # Safety
     /// As for [`call`](Self::call).
     #[inline(never)]
-    unsafe fn call_planned(&self, args: &[Value<'_>]) -> Result<Value<'static>> {
+    unsafe fn call_planned(&self, args: &[Value<'_>]) -> Result<[u64; 2]> {
         let inner = &*self.inner;
         if let Some(plan @ Plan { ret: RetPlan::Void | RetPlan::Scalar(_), .. }) = &inner.plan
             && !inner.capture_errno
             // SAFETY: forwarded; a scalar or void return needs no destination.
             && let Some(out) = unsafe { self.try_fast(plan, args, std::ptr::null_mut()) }
         {
-            return Ok(match plan.ret {
-                // `out` holds the return register; the value is in its low bytes.
-                RetPlan::Scalar(kind) => Value::from_bits(kind, out[0]),
-                _ => Value::Void,
-            });
+            // `out[0]` holds the return register, whichever its class.
+            return Ok([out[0], out[0]]);
         }
         // SAFETY: forwarded.
-        unsafe { self.call_checked(args) }
+        let bits = unsafe { self.call_checked(args)? }.bits();
+        Ok([bits, bits])
     }
 
     /// The checked path of [`call`](Self::call): reports any mismatch before calling.

@@ -19,8 +19,11 @@
 //! Rust set `al` to the number of vector registers, as the ABI asks.
 //!
 //! A call of at most [`MAX_INLINE`] scalars, all in registers, returning a scalar or nothing,
-//! is made in line by the dynamic call path ([`InlineCall`], [`call_inline`]): no frame and no
-//! invoker, one indirect call from the caller's code, as a direct call is.
+//! is made in line by the dynamic call path ([`InlineCall`], [`InlineRegs`]): no frame and no
+//! invoker, one indirect call from the caller's code, as a direct call is. Each argument goes
+//! to the next register of its class by its own kind, and the kinds are then compared with the
+//! plan's in one comparison, so that where the arguments are written at the call site the
+//! compiler places them there and then.
 //!
 //! The ABI conformance matrix checks this path against the C compiler on thousands of
 //! signatures. Anything it does not cover (more than [`MAX_STACK`] stack words, other targets)
@@ -334,73 +337,53 @@ pub(crate) struct Plan {
 /// The most arguments of a call made in line ([`InlineCall`]).
 pub(crate) const MAX_INLINE: usize = 8;
 
-// Positions are masked by `MAX_INLINE - 1` instead of checked.
-const _: () = assert!(MAX_INLINE.is_power_of_two());
+// The kinds of the arguments are a byte each of a `u64`, and positions are masked by
+// `MAX_INLINE - 1` instead of checked.
+const _: () = assert!(MAX_INLINE == 8);
 
 /// A call whose arguments are all scalars in registers and whose return is a scalar or
 /// nothing, not variadic, with at most [`MAX_INLINE`] arguments: the dynamic call path makes
-/// it in line, with no frame and no invoker. Its arguments are lowered into an array by
-/// position, and each argument register is loaded from the argument it takes.
+/// it in line, with no frame and no invoker. Each argument is checked against its planned
+/// kind and lowered straight into its register of an [`InlineRegs`], in the order System V
+/// assigns them (the plan made for this descriptor placed them the same way).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct InlineCall {
-    /// The kind of each argument, by position (`None` past the last).
-    pub(crate) kinds: [Option<ValueKind>; MAX_INLINE],
-    /// For each integer register, then each vector register, the position of the argument
-    /// it takes; a register no argument takes names any position (it is passed as it is,
-    /// and the callee does not read it). Every one is below [`MAX_INLINE`]: private, so that
-    /// only [`InlineCall::new`] makes them, and [`call_inline`] may index by them unchecked.
-    sources: [u8; 14],
-    /// The kind of the return, `None` for a void function.
-    pub(crate) ret: Option<ValueKind>,
-    /// Which registers the call loads: 0 none, 1 the first two of each class, 2 the first
-    /// four, 3 all (see [`call_inline`]).
-    width: u8,
+    /// The kind of each argument, by position: byte `i` is the [`kind_code`] of argument
+    /// `i`, 0 past the last.
+    pub(crate) kinds: u64,
+}
+
+/// The code of a scalar kind in [`InlineCall::kinds`]: never 0.
+#[inline(always)]
+pub(crate) fn kind_code(kind: ValueKind) -> u64 {
+    kind as u64 + 1
 }
 
 impl InlineCall {
     /// The in-line form of a placed call, if it has one.
     fn new(args: &[ArgPlan], ret: RetPlan, words: usize, variadic: bool) -> Option<InlineCall> {
-        let ret = match ret {
-            RetPlan::Void => None,
-            RetPlan::Scalar(kind) => Some(kind),
-            _ => return None,
-        };
-        if words != 0 || variadic || args.len() > MAX_INLINE {
+        if !matches!(ret, RetPlan::Void | RetPlan::Scalar(_))
+            || words != 0
+            || variadic
+            || args.len() > MAX_INLINE
+        {
             return None;
         }
-        let mut kinds = [None; MAX_INLINE];
-        let mut sources = [0u8; 14];
+        let mut kinds = 0u64;
+        let mut regs = InlineRegs::new();
         for (i, arg) in args.iter().enumerate() {
             let ArgPlan::Scalar { kind, slot } = arg else {
                 return None;
             };
-            kinds[i] = Some(*kind);
-            // Registers only (no stack words): the slot is a register.
-            *sources.get_mut(usize::from(*slot))? = i as u8;
-        }
-        // The registers the call uses, by class: up to the highest slot of each.
-        let (mut gpr, mut sse) = (0u8, 0u8);
-        for arg in args.iter() {
-            if let ArgPlan::Scalar { slot, .. } = arg {
-                if *slot < SSE {
-                    gpr = gpr.max(slot + 1);
-                } else {
-                    sse = sse.max(slot - SSE + 1);
-                }
+            // `InlineRegs` assigns registers by class and in order, as the plan does: the
+            // call site's placement is the plan's.
+            if regs.next_slot(*kind) != Some(*slot) {
+                return None;
             }
+            regs.push(*kind, 0);
+            kinds |= kind_code(*kind) << (8 * i);
         }
-        let width = match gpr.max(sse) {
-            0 => 0,
-            1..=2 => 1,
-            3..=4 => 2,
-            _ => 3,
-        };
-        Some(InlineCall {
-            kinds,
-            sources,
-            ret,
-            width,
-        })
+        Some(InlineCall { kinds })
     }
 }
 
@@ -903,58 +886,101 @@ fn select(ret: &[Class], gpr: u8, sse: u8, words: usize, variadic: bool) -> Opti
     Some(select_words(words, variadic)?[shape])
 }
 
-/// Calls `code` in line with its arguments (at most [`MAX_INLINE`]) lowered into `bits` by
-/// position, as `call` says: each argument register of the call's width is loaded from the
-/// argument `call.sources` names for it. Returns `rax` and `xmm0`.
+/// The argument registers of a call made in line ([`InlineCall`]), filled at the call site:
+/// each scalar goes to the next register of its class (System V's assignment for arguments
+/// that all fit in registers), the integer registers in words 0 to 5 and the vector registers
+/// in words 8 to 15.
 ///
-/// # Safety
-/// As for the invokers: `code` is a function of the descriptor `call` was planned for (not
-/// variadic, scalar arguments in registers, a scalar or no return), and `bits` holds its
-/// arguments' bits by position, as `Value::lower_as` makes them for the kinds `call` plans.
-#[inline(always)]
-#[allow(improper_ctypes_definitions)] // `RetID` is `repr(C)`
-pub(crate) unsafe fn call_inline(
-    code: *const c_void,
-    bits: &[W; MAX_INLINE],
-    call: &InlineCall,
-) -> [u64; 2] {
-    let sources = &call.sources;
-    let at = |r: usize| {
-        let i = usize::from(sources[r]);
-        debug_assert!(i < MAX_INLINE);
-        // SAFETY: every source is below MAX_INLINE: `InlineCall::new`, the only maker of
-        // an `InlineCall`, makes them positions of at most MAX_INLINE arguments (or 0).
-        unsafe { *bits.get_unchecked(i) }
-    };
-    let w = |r: usize| at(r);
-    // SAFETY: `MaybeUninit<u64>` and `MaybeUninit<f64>` have the same size and no validity
-    // invariant.
-    let d = |r: usize| unsafe { std::mem::transmute::<W, D>(at(SSE as usize + r)) };
-    macro_rules! arm {
-        ([$($i:literal)*], [$($f:literal)*]) => {{
-            // SAFETY: as for the invokers, this type is not the callee's own: it may have
-            // more register parameters than the callee reads, and it returns `RetID` for any
-            // scalar or void return. It agrees with the callee at the ABI level, which is
-            // what the call is made by: System V assigns integer-class and SSE-class
-            // arguments to their registers in order and independently, so this type puts
-            // each argument where the real signature expects it (the plan placed them so),
-            // and the registers no argument takes hold values the callee does not read.
-            // `rax` and `xmm0` are read whatever the callee left in them: the caller uses the
-            // one its return comes back in. The caller vouches for `code`.
-            unsafe {
-                let f: unsafe extern "C" fn($(u64_for!($i),)* $(f64_for!($f),)*) -> RetID =
-                    std::mem::transmute(code);
-                f($(w($i),)* $(d($f),)*).words()
-            }
-        }};
+/// When the arguments are known where the call is written (`&[Value::I32(x), …]`), the
+/// compiler resolves the whole placement and calls through one register shape; otherwise it
+/// is a few counters.
+pub(crate) struct InlineRegs {
+    words: [W; 16],
+    gpr: usize,
+    sse: usize,
+}
+
+impl InlineRegs {
+    /// No arguments yet.
+    #[inline(always)]
+    pub(crate) fn new() -> InlineRegs {
+        InlineRegs {
+            words: [W::uninit(); 16],
+            gpr: 0,
+            sse: 0,
+        }
     }
-    // Four widths of register file, so that a call site holds four calls whatever its
-    // arguments: none, two of each class, four of each, and all fourteen.
-    match call.width {
-        0 => arm!([], []),
-        1 => arm!([0 1], [0 1]),
-        2 => arm!([0 1 2 3], [0 1 2 3]),
-        _ => arm!([0 1 2 3 4 5], [0 1 2 3 4 5 6 7]),
+
+    /// The frame slot (register) the next argument of `kind` takes, if one is left.
+    fn next_slot(&self, kind: ValueKind) -> Option<Slot> {
+        if kind.is_float() {
+            (self.sse < 8).then(|| SSE + self.sse as Slot)
+        } else {
+            (self.gpr < 6).then_some(self.gpr as Slot)
+        }
+    }
+
+    /// Puts the next argument, of `kind`, into the next register of its class. Past the
+    /// last register of a class the words wrap (masked, never out of bounds), and
+    /// [`fits`](Self::fits) says no.
+    #[inline(always)]
+    pub(crate) fn push(&mut self, kind: ValueKind, bits: u64) {
+        if kind.is_float() {
+            self.words[8 + (self.sse & 7)].write(bits);
+            self.sse += 1;
+        } else {
+            self.words[self.gpr & 7].write(bits);
+            self.gpr += 1;
+        }
+    }
+
+    /// Whether every argument pushed has a register.
+    #[inline(always)]
+    pub(crate) fn fits(&self) -> bool {
+        self.gpr <= 6 && self.sse <= 8
+    }
+
+    /// Calls `code` with these registers. Returns `rax` and `xmm0`.
+    ///
+    /// # Safety
+    /// As for the invokers: `code` is a function that is not variadic, whose arguments are
+    /// scalars in registers, of the kinds pushed in that order, with their bits extended as
+    /// [`Value::lower`](super::value::Value) extends them, and that returns a scalar or
+    /// nothing; the arguments [`fit`](Self::fits).
+    #[inline(always)]
+    #[allow(improper_ctypes_definitions)] // `RetID` is `repr(C)`
+    pub(crate) unsafe fn call(&self, code: *const c_void) -> [u64; 2] {
+        let words = &self.words;
+        let w = |r: usize| words[r];
+        // SAFETY: `MaybeUninit<u64>` and `MaybeUninit<f64>` have the same size and no validity
+        // invariant.
+        let d = |r: usize| unsafe { std::mem::transmute::<W, D>(words[8 + r]) };
+        macro_rules! arm {
+            ([$($i:literal)*], [$($f:literal)*]) => {{
+                // SAFETY: as for the invokers, this type is not the callee's own: it may have
+                // more register parameters than the callee reads, and it returns `RetID` for
+                // any scalar or void return. It agrees with the callee at the ABI level, which
+                // is what the call is made by: System V assigns integer-class and SSE-class
+                // arguments to their registers in order and independently, as `push` did, so
+                // this type puts each argument where the real signature expects it, and the
+                // registers no argument takes hold values the callee does not read. `rax` and
+                // `xmm0` are read whatever the callee left in them: the caller uses the one
+                // its return comes back in. The caller vouches for `code`.
+                unsafe {
+                    let f: unsafe extern "C" fn($(u64_for!($i),)* $(f64_for!($f),)*) -> RetID =
+                        std::mem::transmute(code);
+                    f($(w($i),)* $(d($f),)*).words()
+                }
+            }};
+        }
+        // Four widths of register file, so that a call site whose arguments are not known
+        // holds four calls: none, two of each class, four of each, and all fourteen.
+        match self.gpr.max(self.sse) {
+            0 => arm!([], []),
+            1..=2 => arm!([0 1], [0 1]),
+            3..=4 => arm!([0 1 2 3], [0 1 2 3]),
+            _ => arm!([0 1 2 3 4 5], [0 1 2 3 4 5 6 7]),
+        }
     }
 }
 
@@ -1053,32 +1079,60 @@ mod tests {
             ],
         );
         let ic = inline_of(&mix6, false).expect("in line");
-        assert_eq!(ic.width, 2);
-        assert_eq!(&ic.sources[..4], &[0, 1, 4, 5]);
-        assert_eq!(&ic.sources[6..8], &[2, 3]);
-        assert_eq!(ic.ret, Some(ValueKind::I64));
-        assert_eq!(
-            &ic.kinds[..7],
-            &[
-                Some(ValueKind::I32),
-                Some(ValueKind::I64),
-                Some(ValueKind::F64),
-                Some(ValueKind::F32),
-                Some(ValueKind::Address),
-                Some(ValueKind::I64),
-                None
-            ]
-        );
-        // A float return comes back in xmm0; void has no kind.
+        let codes = [
+            ValueKind::I32,
+            ValueKind::I64,
+            ValueKind::F64,
+            ValueKind::F32,
+            ValueKind::Address,
+            ValueKind::I64,
+        ]
+        .map(kind_code);
+        let packed = codes
+            .iter()
+            .enumerate()
+            .fold(0u64, |k, (i, c)| k | c << (8 * i));
+        assert_eq!(ic.kinds, packed, "a byte per argument, 0 past the last");
+        // The call site places them as the plan did: positions 0, 1, 4, 5 in rdi, rsi, rdx,
+        // rcx, positions 2 and 3 in xmm0 and xmm1.
+        let mut regs = InlineRegs::new();
+        let kinds = [
+            ValueKind::I32,
+            ValueKind::I64,
+            ValueKind::F64,
+            ValueKind::F32,
+            ValueKind::Address,
+            ValueKind::I64,
+        ];
+        for (i, kind) in kinds.into_iter().enumerate() {
+            regs.push(kind, 100 + i as u64);
+        }
+        assert!(regs.fits());
+        assert_eq!((regs.gpr, regs.sse), (4, 2));
+        // SAFETY: every word read was written by `push`.
+        let word = |r: usize| unsafe { regs.words[r].assume_init() };
+        assert_eq!([word(0), word(1), word(2), word(3)], [100, 101, 104, 105]);
+        assert_eq!([word(8), word(9)], [102, 103]);
+        // A void function of no arguments; a float return.
+        let v = FunctionDescriptor::void(&[]);
+        assert_eq!(inline_of(&v, false).expect("in line").kinds, 0);
         let f = FunctionDescriptor::of(F32, &[F64.layout()]);
         assert_eq!(
-            inline_of(&f, false).expect("in line").ret,
-            Some(ValueKind::F32)
+            inline_of(&f, false).expect("in line").kinds,
+            kind_code(ValueKind::F64)
         );
-        assert_eq!(inline_of(&f, false).expect("in line").width, 1);
-        let v = FunctionDescriptor::void(&[]);
-        assert_eq!(inline_of(&v, false).expect("in line").ret, None);
-        assert_eq!(inline_of(&v, false).expect("in line").width, 0);
+        // Past the registers of a class, `fits` says so (and nothing is written out of
+        // bounds).
+        let mut seven = InlineRegs::new();
+        for _ in 0..7 {
+            seven.push(ValueKind::I64, 1);
+        }
+        assert!(!seven.fits());
+        let mut nine = InlineRegs::new();
+        for _ in 0..9 {
+            nine.push(ValueKind::F64, 1);
+        }
+        assert!(!nine.fits());
 
         // Not in line: variadic, stack arguments (seven integers), more than eight arguments,
         // a struct argument, a struct return.
@@ -1088,7 +1142,7 @@ mod tests {
         let nine = FunctionDescriptor::void(&vec![F64.layout(); 9]);
         assert_eq!(inline_of(&nine, false), None);
         let eight = FunctionDescriptor::void(&vec![F64.layout(); 8]);
-        assert_eq!(inline_of(&eight, false).expect("in line").width, 3);
+        assert!(inline_of(&eight, false).is_some());
         const POINT: StructLayout = StructLayout::new(&[I32.layout(), I32.layout()]);
         let by_value = FunctionDescriptor::void(&[POINT.layout()]);
         assert_eq!(inline_of(&by_value, false), None);
@@ -1099,12 +1153,5 @@ mod tests {
             StructLayout::new(&[I64.layout(), I64.layout(), I64.layout(), I64.layout()]);
         let in_memory = FunctionDescriptor::of(BIG, &[I64.layout()]);
         assert_eq!(inline_of(&in_memory, false), None);
-        // The width follows the highest register of either class: one integer and five
-        // doubles load the whole register file.
-        let mut mixed = vec![I64.layout()];
-        mixed.extend(vec![F64.layout(); 5]);
-        let ic = inline_of(&FunctionDescriptor::void(&mixed), false).expect("in line");
-        assert_eq!(ic.width, 3);
-        assert_eq!(&ic.sources[6..11], &[1, 2, 3, 4, 5]);
     }
 }
