@@ -1079,23 +1079,6 @@ mod tests {
             ],
         );
         let ic = inline_of(&mix6, false).expect("in line");
-        let codes = [
-            ValueKind::I32,
-            ValueKind::I64,
-            ValueKind::F64,
-            ValueKind::F32,
-            ValueKind::Address,
-            ValueKind::I64,
-        ]
-        .map(kind_code);
-        let packed = codes
-            .iter()
-            .enumerate()
-            .fold(0u64, |k, (i, c)| k | c << (8 * i));
-        assert_eq!(ic.kinds, packed, "a byte per argument, 0 past the last");
-        // The call site places them as the plan did: positions 0, 1, 4, 5 in rdi, rsi, rdx,
-        // rcx, positions 2 and 3 in xmm0 and xmm1.
-        let mut regs = InlineRegs::new();
         let kinds = [
             ValueKind::I32,
             ValueKind::I64,
@@ -1104,6 +1087,15 @@ mod tests {
             ValueKind::Address,
             ValueKind::I64,
         ];
+        let packed = kinds
+            .map(kind_code)
+            .iter()
+            .enumerate()
+            .fold(0u64, |k, (i, c)| k | c << (8 * i));
+        assert_eq!(ic.kinds, packed, "a byte per argument, 0 past the last");
+        // The call site places them as the plan did: positions 0, 1, 4, 5 in rdi, rsi, rdx,
+        // rcx, positions 2 and 3 in xmm0 and xmm1.
+        let mut regs = InlineRegs::new();
         for (i, kind) in kinds.into_iter().enumerate() {
             regs.push(kind, 100 + i as u64);
         }
