@@ -6,7 +6,9 @@
 //! slot instead).
 //!
 //! The dynamic rows return what the direct row returns: the scalar out of the returned
-//! `Value` (or a field of the returned struct). A whole `Value` handed to `black_box` is copied
+//! `Value`, converted to the direct row's type with `TryFrom` (which checks the value's kind),
+//! or a field of the returned struct; `add` is also read with `as_i64` (which widens any
+//! integer kind, one dispatch on the kind more). A whole `Value` handed to `black_box` is copied
 //! from where the call built it, piece by piece, and read back whole: a store-forwarding stall
 //! of about 3 ns on the benchmark machine that a caller reading the value does not pay.
 //!
@@ -165,11 +167,27 @@ fn downcalls(c: &mut Criterion) {
         let dynamic_row = || {
             // SAFETY: the descriptor matches.
             let r = unsafe { h.call(&[Value::I32(black_box(1)), Value::I32(black_box(2))]) };
+            i32::try_from(r.unwrap()).unwrap()
+        };
+        // The same, read with `as_i64` (which widens any integer kind).
+        let widened_row = || {
+            // SAFETY: the descriptor matches.
+            let r = unsafe { h.call(&[Value::I32(black_box(1)), Value::I32(black_box(2))]) };
             r.unwrap().as_i64()
         };
         g.bench_function("ffm_dynamic", |b| b.iter(dynamic_row));
+        g.bench_function("ffm_dynamic_as_i64", |b| b.iter(widened_row));
         g.bench_function("ffm_typed_view", |b| b.iter(view_row));
         g.finish();
+        if paired::wanted() {
+            paired::compare(
+                "add",
+                "ffm_dynamic_as_i64",
+                "direct",
+                direct_row,
+                widened_row,
+            );
+        }
         typed_pairs(
             "add",
             direct_row,
@@ -248,7 +266,7 @@ fn downcalls(c: &mut Criterion) {
         });
         let dynamic_row = || {
             // SAFETY: the descriptor matches; `text` is a C string.
-            unsafe {
+            let r = unsafe {
                 h.call(&[
                     Value::I32(black_box(1)),
                     Value::I64(2),
@@ -257,9 +275,8 @@ fn downcalls(c: &mut Criterion) {
                     Value::pointer(&*text),
                     Value::I64(6),
                 ])
-            }
-            .unwrap()
-            .as_i64()
+            };
+            i64::try_from(r.unwrap()).unwrap()
         };
         g.bench_function("ffm_dynamic", |b| b.iter(dynamic_row));
         g.bench_function("ffm_typed_view", |b| b.iter(view_row));

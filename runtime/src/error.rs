@@ -216,6 +216,10 @@ pub enum Error {
         reason: String,
     },
 
+    /// A [`Value`](crate::linker::Value) was not of the kind asked for (`i32::try_from(value)`).
+    #[error(transparent)]
+    ValueKind(#[from] crate::linker::ValueKindError),
+
     /// A feature that this platform does not support.
     #[error("unsupported on this platform: {what}")]
     Unsupported {

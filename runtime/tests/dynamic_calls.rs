@@ -396,3 +396,64 @@ fn mismatches_are_refused_before_the_call() {
         assert!(err.to_string().ends_with(want), "{err} (want …{want})");
     }
 }
+
+#[test]
+fn returned_values_convert_to_their_exact_rust_type() {
+    use ffm::layout::ValueKind;
+    use ffm::linker::ValueKindError;
+    // int abs(int): the return is `Value::I32`, which converts to `i32` and nothing else.
+    let abs = libc("abs", FunctionDescriptor::of(I32, &[I32.layout()]));
+    // SAFETY: abs has no preconditions for this argument.
+    let r = unsafe { abs.call(&[Value::I32(-42)]) }.unwrap();
+    assert_eq!(i32::try_from(r), Ok(42));
+    let wrong: ValueKindError = i64::try_from(r).unwrap_err();
+    assert_eq!(wrong.expected(), ValueKind::I64);
+    assert_eq!(wrong.found(), Some(ValueKind::I32));
+    assert_eq!(wrong.to_string(), "expected a value of type i64, found i32");
+    assert_eq!(u32::try_from(r).unwrap_err().found(), Some(ValueKind::I32));
+    assert_eq!(r.as_i64(), Some(42), "as_i64 widens");
+    // double fabs(double): `f64` only.
+    let fabs = libc("fabs", FunctionDescriptor::of(F64, &[F64.layout()]));
+    // SAFETY: fabs has no preconditions.
+    let r = unsafe { fabs.call(&[Value::F64(-2.5)]) }.unwrap();
+    assert_eq!(f64::try_from(r), Ok(2.5));
+    assert_eq!(
+        f32::try_from(r).unwrap_err().to_string(),
+        "expected a value of type f32, found f64"
+    );
+    // void srand(unsigned): `Value::Void` converts to nothing.
+    let srand = libc("srand", FunctionDescriptor::void(&[U32.layout()]));
+    // SAFETY: srand has no preconditions.
+    let r = unsafe { srand.call(&[Value::U32(1)]) }.unwrap();
+    let err = i32::try_from(r).unwrap_err();
+    assert_eq!(err.found(), None);
+    assert_eq!(err.to_string(), "expected a value of type i32, found void");
+    // char *getenv(const char *) of a missing name: a null `Address`.
+    let getenv = libc(
+        "getenv",
+        FunctionDescriptor::of(ADDRESS, &[ADDRESS.layout()]),
+    );
+    let name = c"FFM_SURELY_NOT_SET_ANYWHERE";
+    // SAFETY: the name is a NUL-terminated string.
+    let r = unsafe { getenv.call(&[Value::address(Address::from_ptr(name.as_ptr()))]) }.unwrap();
+    assert_eq!(Address::try_from(r), Ok(Address::NULL));
+    assert_eq!(
+        bool::try_from(r).unwrap_err().to_string(),
+        "expected a value of type bool, found ptr"
+    );
+    // A struct value, and `?` into `ffm::Error`.
+    let arena = Arena::new();
+    let seg = arena.allocate(8, 8).unwrap();
+    let err = u8::try_from(Value::Struct(seg)).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "expected a value of type u8, found a struct"
+    );
+    fn read(v: Value<'_>) -> ffm::Result<u16> {
+        Ok(u16::try_from(v)?)
+    }
+    assert_eq!(read(Value::U16(7)).unwrap(), 7);
+    let e = read(Value::I16(7)).unwrap_err();
+    assert!(matches!(e, ffm::Error::ValueKind(k) if k.found() == Some(ValueKind::I16)));
+    assert_eq!(e.to_string(), "expected a value of type u16, found i16");
+}

@@ -42,7 +42,7 @@ pub use native::{FieldAccess, Native, aggregate_get, aggregate_set};
 pub use typed::{ByValue, IntoArg, IntoArgs, NativeReturn, NativeType, Signature, TypedDowncall};
 pub use upcall::{UpcallFn, UpcallReturn, UpcallStub};
 pub use valist::{VaList, VaListBuilder};
-pub use value::{Addressable, Ptr, Value};
+pub use value::{Addressable, Ptr, Value, ValueKindError};
 
 pub(crate) use abi::{Class, classify};
 

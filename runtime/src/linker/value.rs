@@ -359,6 +359,114 @@ macro_rules! value_from {
 value_from!(i8 => I8, u8 => U8, i16 => I16, u16 => U16, i32 => I32, u32 => U32, i64 => I64,
             u64 => U64, isize => Isize, usize => Usize, f32 => F32, f64 => F64, bool => Bool);
 
+/// A [`Value`] was not of the kind a conversion asked for: `i32::try_from(value)` of a value
+/// that is not [`Value::I32`].
+///
+/// The conversions out of a `Value` are exact, as the descriptor's types are: an `int` return
+/// comes back as `Value::I32` and converts to `i32` only (use [`Value::as_i64`] to widen any
+/// integer). It converts into [`Error`](crate::Error), so `?` works in a function returning
+/// [`ffm::Result`](crate::Result).
+///
+/// ```
+/// use ffm::linker::{Value, ValueKindError};
+/// use ffm::layout::ValueKind;
+///
+/// assert_eq!(i32::try_from(Value::I32(7)), Ok(7));
+/// let err: ValueKindError = i32::try_from(Value::I64(7)).unwrap_err();
+/// assert_eq!((err.expected(), err.found()), (ValueKind::I32, Some(ValueKind::I64)));
+/// assert_eq!(err.to_string(), "expected a value of type i32, found i64");
+/// assert_eq!(
+///     f64::try_from(Value::Void).unwrap_err().to_string(),
+///     "expected a value of type f64, found void"
+/// );
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("expected a value of type {}, found {found}", expected.name())]
+pub struct ValueKindError {
+    expected: ValueKind,
+    found: Found,
+}
+
+/// What a [`ValueKindError`] found.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Found {
+    Kind(ValueKind),
+    Void,
+    Struct,
+}
+
+impl std::fmt::Display for Found {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Found::Kind(kind) => kind.name(),
+            Found::Void => "void",
+            Found::Struct => "a struct",
+        })
+    }
+}
+
+impl ValueKindError {
+    /// The kind the conversion asked for.
+    pub fn expected(&self) -> ValueKind {
+        self.expected
+    }
+
+    /// The kind of the value it was given; `None` for [`Value::Void`] and [`Value::Struct`].
+    pub fn found(&self) -> Option<ValueKind> {
+        match self.found {
+            Found::Kind(kind) => Some(kind),
+            Found::Void | Found::Struct => None,
+        }
+    }
+
+    /// The error of converting `value` to `expected`. (Out of line: the conversions' callers
+    /// keep only the check of the tag in their path.)
+    #[cold]
+    #[inline(never)]
+    fn new(expected: ValueKind, value: &Value<'_>) -> ValueKindError {
+        let found = match value {
+            Value::Void => Found::Void,
+            Value::Struct(_) => Found::Struct,
+            v => v.kind().map_or(Found::Void, Found::Kind),
+        };
+        ValueKindError { expected, found }
+    }
+}
+
+macro_rules! value_into {
+    ($($t:ty => $v:ident),*) => {$(
+        impl TryFrom<Value<'_>> for $t {
+            type Error = ValueKindError;
+
+            #[doc = concat!("The value if it is [`Value::", stringify!($v),
+                            "`], exactly; otherwise an error naming both kinds.")]
+            #[inline]
+            fn try_from(v: Value<'_>) -> Result<$t, ValueKindError> {
+                match v {
+                    Value::$v(x) => Ok(x),
+                    v => Err(ValueKindError::new(ValueKind::$v, &v)),
+                }
+            }
+        }
+    )*};
+}
+
+value_into!(i8 => I8, u8 => U8, i16 => I16, u16 => U16, i32 => I32, u32 => U32, i64 => I64,
+            u64 => U64, isize => Isize, usize => Usize, f32 => F32, f64 => F64, bool => Bool);
+
+impl TryFrom<Value<'_>> for Address {
+    type Error = ValueKindError;
+
+    /// The address if the value is a [`Value::Pointer`]; otherwise an error naming both kinds.
+    #[inline]
+    fn try_from(v: Value<'_>) -> Result<Address, ValueKindError> {
+        match v {
+            Value::Pointer(p) => Ok(p.address()),
+            v => Err(ValueKindError::new(ValueKind::Address, &v)),
+        }
+    }
+}
+
 impl From<Address> for Value<'_> {
     fn from(a: Address) -> Self {
         Value::Pointer(Ptr {
