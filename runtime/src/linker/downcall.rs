@@ -521,17 +521,21 @@ impl<'lib> Downcall<'lib> {
                     // there (and the check below is one comparison).
                     match v.lower() {
                         Some((kind, bits)) => {
-                            // (`i` is below MAX_INLINE, 8; the mask says so without a check.)
-                            kinds |= fast::kind_code(kind) << (8 * (i & (fast::MAX_INLINE - 1)));
+                            kinds = fast::pack_kind(kinds, i, kind);
                             regs.push(kind, bits);
                         }
+                        // (A `Void` or a struct would add no code: the flag refuses it.)
                         None => scalars = false,
                     }
                 }
                 if scalars && kinds == ic.kinds && regs.fits() {
-                    // SAFETY: every argument is of its planned kind, and there are as many
-                    // as planned, so `regs` holds them in the registers the plan gives them;
-                    // the rest is the caller's contract.
+                    // SAFETY: every argument is a scalar, and the packed codes (never 0, one
+                    // byte per position) equal the plan's, so there are as many arguments as
+                    // planned, each of its planned kind. An `InlineCall` exists only for a
+                    // plan that is not variadic, puts every argument in a register and
+                    // returns a scalar or nothing, and `InlineCall::new` checked that
+                    // `InlineRegs` places each argument in the plan's register: `regs` holds
+                    // the call as the plan makes it. The rest is the caller's contract.
                     unsafe { regs.call(inner.code as *const c_void) }
                 } else {
                     // SAFETY: forwarded.

@@ -343,9 +343,10 @@ const _: () = assert!(MAX_INLINE == 8);
 
 /// A call whose arguments are all scalars in registers and whose return is a scalar or
 /// nothing, not variadic, with at most [`MAX_INLINE`] arguments: the dynamic call path makes
-/// it in line, with no frame and no invoker. Each argument is checked against its planned
-/// kind and lowered straight into its register of an [`InlineRegs`], in the order System V
-/// assigns them (the plan made for this descriptor placed them the same way).
+/// it in line, with no frame and no invoker. Each argument is lowered by its own kind into
+/// the next register of its class of an [`InlineRegs`] (System V's order, which the plan made
+/// for this descriptor follows too), and the arguments' kinds, packed by [`pack_kind`], are
+/// compared with [`kinds`](Self::kinds) at once.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct InlineCall {
     /// The kind of each argument, by position: byte `i` is the [`kind_code`] of argument
@@ -353,10 +354,21 @@ pub(crate) struct InlineCall {
     pub(crate) kinds: u64,
 }
 
-/// The code of a scalar kind in [`InlineCall::kinds`]: never 0.
+/// The code of a scalar kind in [`InlineCall::kinds`]: never 0, so that the packed kinds
+/// also say how many arguments there are.
 #[inline(always)]
 pub(crate) fn kind_code(kind: ValueKind) -> u64 {
     kind as u64 + 1
+}
+
+// Every code fits in its byte.
+const _: () = assert!((ValueKind::Address as u64) + 1 < 256);
+
+/// `kinds` with the code of argument `i`'s `kind` added in its byte; how both the plan's
+/// kinds and a call's are packed. (`i` is masked below [`MAX_INLINE`], never checked.)
+#[inline(always)]
+pub(crate) fn pack_kind(kinds: u64, i: usize, kind: ValueKind) -> u64 {
+    kinds | kind_code(kind) << (8 * (i & (MAX_INLINE - 1)))
 }
 
 impl InlineCall {
@@ -381,7 +393,7 @@ impl InlineCall {
                 return None;
             }
             regs.push(*kind, 0);
-            kinds |= kind_code(*kind) << (8 * i);
+            kinds = pack_kind(kinds, i, *kind);
         }
         Some(InlineCall { kinds })
     }
@@ -894,6 +906,13 @@ fn select(ret: &[Class], gpr: u8, sse: u8, words: usize, variadic: bool) -> Opti
 /// When the arguments are known where the call is written (`&[Value::I32(x), …]`), the
 /// compiler resolves the whole placement and calls through one register shape; otherwise it
 /// is a few counters.
+#[cfg(test)]
+thread_local! {
+    /// How many calls [`InlineRegs::call`] made on this thread (tests only: that the dynamic
+    /// path does make its calls in line).
+    static IN_LINE_CALLS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
 pub(crate) struct InlineRegs {
     words: [W; 16],
     gpr: usize,
@@ -905,7 +924,8 @@ impl InlineRegs {
     #[inline(always)]
     pub(crate) fn new() -> InlineRegs {
         InlineRegs {
-            words: [W::uninit(); 16],
+            // SAFETY: an array of `MaybeUninit` needs no initialization.
+            words: unsafe { MaybeUninit::<[W; 16]>::uninit().assume_init() },
             gpr: 0,
             sse: 0,
         }
@@ -916,7 +936,7 @@ impl InlineRegs {
         if kind.is_float() {
             (self.sse < 8).then(|| SSE + self.sse as Slot)
         } else {
-            (self.gpr < 6).then_some(self.gpr as Slot)
+            (self.gpr < 6).then(|| GPR + self.gpr as Slot)
         }
     }
 
@@ -945,11 +965,12 @@ impl InlineRegs {
     /// # Safety
     /// As for the invokers: `code` is a function that is not variadic, whose arguments are
     /// scalars in registers, of the kinds pushed in that order, with their bits extended as
-    /// [`Value::lower`](super::value::Value) extends them, and that returns a scalar or
-    /// nothing; the arguments [`fit`](Self::fits).
+    /// `Value::lower` extends them, and that returns a scalar or nothing; the arguments
+    /// [`fit`](Self::fits).
     #[inline(always)]
-    #[allow(improper_ctypes_definitions)] // `RetID` is `repr(C)`
     pub(crate) unsafe fn call(&self, code: *const c_void) -> [u64; 2] {
+        #[cfg(test)]
+        IN_LINE_CALLS.with(|n| n.set(n.get() + 1));
         let words = &self.words;
         let w = |r: usize| words[r];
         // SAFETY: `MaybeUninit<u64>` and `MaybeUninit<f64>` have the same size and no validity
@@ -963,7 +984,9 @@ impl InlineRegs {
                 // is what the call is made by: System V assigns integer-class and SSE-class
                 // arguments to their registers in order and independently, as `push` did, so
                 // this type puts each argument where the real signature expects it, and the
-                // registers no argument takes hold values the callee does not read. `rax` and
+                // registers no argument takes hold values the callee does not read (words that
+                // no `push` wrote are uninitialized `MaybeUninit`s, which have the ABI of
+                // `u64` and `f64` and no validity invariant). `rax` and
                 // `xmm0` are read whatever the callee left in them: the caller uses the one
                 // its return comes back in. The caller vouches for `code`.
                 unsafe {
@@ -1060,6 +1083,42 @@ mod tests {
 
     fn inline_of(descriptor: &FunctionDescriptor, variadic: bool) -> Option<InlineCall> {
         plan(descriptor, variadic).expect("planned").inline
+    }
+
+    /// `Downcall::call` takes the in-line path for the calls it should, whether the
+    /// arguments are written at the call site or not, and not for a mismatched call.
+    #[test]
+    fn the_dynamic_path_calls_in_line() {
+        use crate::layout::{F64, I32, I64};
+        use crate::linker::{Linker, LinkerOptions, Value};
+        let calls = || IN_LINE_CALLS.with(std::cell::Cell::get);
+        let linker = Linker::native();
+        let link = |name: &str, descriptor: FunctionDescriptor| {
+            let symbol = linker.default_lookup().find_or_error(name).unwrap();
+            linker
+                .downcall(&symbol, descriptor, &LinkerOptions::new())
+                .unwrap()
+        };
+        let labs = link("labs", FunctionDescriptor::of(I64, &[I64.layout()]));
+        let ldexp = link(
+            "ldexp",
+            FunctionDescriptor::of(F64, &[F64.layout(), I32.layout()]),
+        );
+        assert!(labs.is_inline() && ldexp.is_inline());
+        let before = calls();
+        // SAFETY: labs and ldexp have no preconditions.
+        unsafe {
+            assert_eq!(labs.call(&[Value::I64(-5)]).unwrap(), Value::I64(5));
+            let args = vec![Value::F64(1.5), Value::I32(2)];
+            assert_eq!(ldexp.call(&args).unwrap(), Value::F64(6.0));
+        }
+        assert_eq!(calls() - before, 2, "both calls made in line");
+        // SAFETY: refused before reaching C.
+        unsafe {
+            assert!(labs.call(&[Value::I32(-5)]).is_err());
+            assert!(ldexp.call(&[Value::F64(1.5)]).is_err());
+        }
+        assert_eq!(calls() - before, 2, "mismatched calls are not");
     }
 
     #[test]
