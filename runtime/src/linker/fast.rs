@@ -898,6 +898,13 @@ fn select(ret: &[Class], gpr: u8, sse: u8, words: usize, variadic: bool) -> Opti
     Some(select_words(words, variadic)?[shape])
 }
 
+#[cfg(test)]
+thread_local! {
+    /// How many calls [`InlineRegs::call`] made on this thread (tests only: that the dynamic
+    /// path does make its calls in line).
+    static IN_LINE_CALLS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
 /// The argument registers of a call made in line ([`InlineCall`]), filled at the call site:
 /// each scalar goes to the next register of its class (System V's assignment for arguments
 /// that all fit in registers), the integer registers in words 0 to 5 and the vector registers
@@ -906,13 +913,6 @@ fn select(ret: &[Class], gpr: u8, sse: u8, words: usize, variadic: bool) -> Opti
 /// When the arguments are known where the call is written (`&[Value::I32(x), …]`), the
 /// compiler resolves the whole placement and calls through one register shape; otherwise it
 /// is a few counters.
-#[cfg(test)]
-thread_local! {
-    /// How many calls [`InlineRegs::call`] made on this thread (tests only: that the dynamic
-    /// path does make its calls in line).
-    static IN_LINE_CALLS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
-}
-
 pub(crate) struct InlineRegs {
     words: [W; 16],
     gpr: usize,
