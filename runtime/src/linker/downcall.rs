@@ -29,13 +29,10 @@ pub(crate) enum RetKind {
 pub(crate) struct Prepared {
     /// The register-shape plan, when the call needs no libffi (see `fast`).
     pub(crate) plan: Option<Plan>,
-    /// The call made in line by [`Downcall::call`], when it can be: the plan's, for scalar
-    /// arguments and a scalar or void return, unless errno is captured.
+    /// The call made in line by [`Downcall::call`], when it can be: the plan's, for a scalar
+    /// or void return, unless errno is captured.
     pub(crate) inline: Option<fast::InlineCall>,
-    /// The same for calls with struct arguments or a struct return, made in line by
-    /// [`Downcall::call_in`] (and out of line by [`Downcall::call`]). Apart from `inline`, so
-    /// that the argument loop of scalar calls stays small enough for the compiler to unroll
-    /// it where the call is written.
+    /// The same for a struct returned in registers, made in line by [`Downcall::call_in`].
     pub(crate) inline_struct: Option<fast::InlineCall>,
     pub(crate) cif: Cif,
     pub(crate) code: unsafe extern "C" fn(),
@@ -181,8 +178,7 @@ fn place_struct_inline(frame: &mut Frame, v: &Value<'_>, a: &DynArg) -> bool {
 /// The registers of the in-line call `ic` with `args`, if they are what it plans: as many,
 /// each scalar of its planned kind and each struct of its planned size (the plan's `kinds`
 /// compared at once). Each scalar is lowered by its own kind, so that where the arguments are
-/// written at the call site, their placement is known there. `STRUCTS`: whether struct
-/// arguments are placed (else refused: the loop of scalar calls stays small).
+/// written at the call site, their placement is known there.
 ///
 /// `Some` means the call may be made with them: every argument is in the register the plan
 /// gives it. (The packed codes are never 0 and one byte per position, so equal codes mean as
@@ -190,10 +186,7 @@ fn place_struct_inline(frame: &mut Frame, v: &Value<'_>, a: &DynArg) -> bool {
 /// that is not variadic and puts every argument in registers, and `InlineCall::new` checked
 /// that `InlineRegs` places each word where the plan does.)
 #[inline(always)]
-fn lower_in_line<const STRUCTS: bool>(
-    ic: &fast::InlineCall,
-    args: &[Value<'_>],
-) -> Option<fast::InlineRegs> {
+fn lower_in_line(ic: &fast::InlineCall, args: &[Value<'_>]) -> Option<fast::InlineRegs> {
     if args.len() > fast::MAX_INLINE {
         return None;
     }
@@ -202,7 +195,7 @@ fn lower_in_line<const STRUCTS: bool>(
     let mut all = true;
     for (i, v) in args.iter().enumerate() {
         match v {
-            Value::Struct(seg) if STRUCTS => {
+            Value::Struct(seg) => {
                 // (`i` is below MAX_INLINE, 8; the mask says so without a check.)
                 let a = &ic.args[i & (fast::MAX_INLINE - 1)];
                 if a.kind.is_none() && seg.len() == a.size() {
@@ -217,7 +210,7 @@ fn lower_in_line<const STRUCTS: bool>(
                     regs.push(kind, bits);
                     kinds = fast::pack_code(kinds, i, fast::kind_code(kind));
                 }
-                // (A `Void`, or a struct here, would add no code: the flag refuses it.)
+                // (A `Void` would add no code: the flag refuses it.)
                 None => all = false,
             },
         }
@@ -267,9 +260,12 @@ impl Prepared {
             .and_then(|p| p.inline)
             .filter(|_| !capture_errno);
         let (inline, inline_struct) = match inline {
-            Some(ic) if ic.ret == InlineRet::Value && ic.args.iter().all(|a| a.kind.is_some()) => {
-                (Some(ic), None)
-            }
+            Some(
+                ic @ fast::InlineCall {
+                    ret: InlineRet::Value,
+                    ..
+                },
+            ) => (Some(ic), None),
             other => (None, other),
         };
         Ok(Prepared {
@@ -572,7 +568,7 @@ impl<'lib> Downcall<'lib> {
         let out = match &inner.inline {
             // A call whose arguments are all in registers is made here, in line (see
             // `fast::InlineCall`).
-            Some(ic) => match lower_in_line::<false>(ic, args) {
+            Some(ic) => match lower_in_line(ic, args) {
                 // SAFETY: `lower_in_line` found the arguments to be the planned ones, in the
                 // plan's registers; the rest is the caller's contract.
                 Some(regs) => unsafe { regs.call(inner.code as *const c_void) },
@@ -604,15 +600,6 @@ impl<'lib> Downcall<'lib> {
     #[inline(never)]
     unsafe fn call_planned(&self, args: &[Value<'_>]) -> Result<[u64; 2]> {
         let inner = &*self.inner;
-        // Struct arguments and a scalar or void return: in line, from here.
-        if let Some(ic) = &inner.inline_struct
-            && ic.ret == InlineRet::Value
-            && let Some(regs) = lower_in_line::<true>(ic, args)
-        {
-            // SAFETY: `lower_in_line` found the arguments to be the planned ones, in the
-            // plan's registers; the rest is the caller's contract.
-            return Ok(unsafe { regs.call(inner.code as *const c_void) });
-        }
         if let Some(plan @ Plan { ret: RetPlan::Void | RetPlan::Scalar(_), .. }) = &inner.plan
             && !inner.capture_errno
             // SAFETY: forwarded; a scalar or void return needs no destination.
@@ -701,7 +688,7 @@ impl<'lib> Downcall<'lib> {
                 ..
             },
         ) = &inner.inline_struct
-            && let Some(regs) = lower_in_line::<true>(ic, args)
+            && let Some(regs) = lower_in_line(ic, args)
         {
             // SAFETY: `lower_in_line` found the arguments to be the planned ones, in the
             // plan's registers; the struct comes back in registers (no destination to pass).
