@@ -9,7 +9,7 @@ use libffi::middle::{Cif, Type};
 use libffi::raw;
 
 use super::abi::ffi_type;
-use super::fast::{self, DynArg, Frame, InlineRet, Plan, RetPlan};
+use super::fast::{self, DynArg, Frame, Plan, RetPlan};
 use super::typed::{NativeType, Signature, TypedDowncall};
 use super::value::Value;
 use super::{FunctionDescriptor, Linker, LinkerOptions, Symbol};
@@ -29,11 +29,9 @@ pub(crate) enum RetKind {
 pub(crate) struct Prepared {
     /// The register-shape plan, when the call needs no libffi (see `fast`).
     pub(crate) plan: Option<Plan>,
-    /// The call made in line by [`Downcall::call`], when it can be: the plan's, for a scalar
-    /// or void return, unless errno is captured.
+    /// The call made in line by the dynamic path, when it can be (the plan's, unless errno
+    /// is captured).
     pub(crate) inline: Option<fast::InlineCall>,
-    /// The same for a struct returned in registers, made in line by [`Downcall::call_in`].
-    pub(crate) inline_struct: Option<fast::InlineCall>,
     pub(crate) cif: Cif,
     pub(crate) code: unsafe extern "C" fn(),
     pub(crate) descriptor: FunctionDescriptor,
@@ -175,49 +173,6 @@ fn place_struct_inline(frame: &mut Frame, v: &Value<'_>, a: &DynArg) -> bool {
     }
 }
 
-/// The registers of the in-line call `ic` with `args`, if they are what it plans: as many,
-/// each scalar of its planned kind and each struct of its planned size (the plan's `kinds`
-/// compared at once). Each scalar is lowered by its own kind, so that where the arguments are
-/// written at the call site, their placement is known there.
-///
-/// `Some` means the call may be made with them: every argument is in the register the plan
-/// gives it. (The packed codes are never 0 and one byte per position, so equal codes mean as
-/// many arguments as planned, each of its planned kind; an `InlineCall` exists only for a plan
-/// that is not variadic and puts every argument in registers, and `InlineCall::new` checked
-/// that `InlineRegs` places each word where the plan does.)
-#[inline(always)]
-fn lower_in_line(ic: &fast::InlineCall, args: &[Value<'_>]) -> Option<fast::InlineRegs> {
-    if args.len() > fast::MAX_INLINE {
-        return None;
-    }
-    let mut regs = fast::InlineRegs::new();
-    let mut kinds = 0u64;
-    let mut all = true;
-    for (i, v) in args.iter().enumerate() {
-        match v {
-            Value::Struct(seg) => {
-                // (`i` is below MAX_INLINE, 8; the mask says so without a check.)
-                let a = &ic.args[i & (fast::MAX_INLINE - 1)];
-                if a.kind.is_none() && seg.len() == a.size() {
-                    regs.push_struct(seg.as_bytes(), a);
-                    kinds = fast::pack_code(kinds, i, fast::STRUCT_CODE);
-                } else {
-                    all = false;
-                }
-            }
-            v => match v.lower() {
-                Some((kind, bits)) => {
-                    regs.push(kind, bits);
-                    kinds = fast::pack_code(kinds, i, fast::kind_code(kind));
-                }
-                // (A `Void` would add no code: the flag refuses it.)
-                None => all = false,
-            },
-        }
-    }
-    (all && kinds == ic.kinds && regs.fits()).then_some(regs)
-}
-
 impl Prepared {
     fn new(
         address: Address,
@@ -259,19 +214,9 @@ impl Prepared {
             .as_ref()
             .and_then(|p| p.inline)
             .filter(|_| !capture_errno);
-        let (inline, inline_struct) = match inline {
-            Some(
-                ic @ fast::InlineCall {
-                    ret: InlineRet::Value,
-                    ..
-                },
-            ) => (Some(ic), None),
-            other => (None, other),
-        };
         Ok(Prepared {
             plan,
             inline,
-            inline_struct,
             cif,
             code,
             ret_layout: descriptor.return_layout(),
@@ -473,14 +418,11 @@ impl<'lib> Downcall<'lib> {
         self.inner.plan.is_some()
     }
 
-    /// Whether [`call`](Self::call) (or, for a struct return, [`call_in`](Self::call_in))
-    /// makes this call in line, from the caller's code: at most eight arguments, all in
-    /// registers (scalars, and structs or unions of at most 16 bytes), a scalar, no return
-    /// or a struct returned in `rax` and `xmm0` (one eightbyte, or two of different classes),
-    /// not variadic, and no call state captured. Other calls go through a precompiled
-    /// invoker, or libffi.
+    /// Whether [`call`](Self::call) makes this call in line, from the caller's code: at most
+    /// eight scalar arguments, all in registers, a scalar or no return, not variadic, and no
+    /// call state captured. Other calls go through a precompiled invoker, or libffi.
     pub fn is_inline(&self) -> bool {
-        self.inner.inline.is_some() || self.inner.inline_struct.is_some()
+        self.inner.inline.is_some()
     }
 
     /// A typed view of this handle: arguments `S` (a tuple of [`NativeType`]s) and return `R`,
@@ -566,17 +508,42 @@ impl<'lib> Downcall<'lib> {
         let inner = &*self.inner;
         // `rax` and `xmm0` after the call.
         let out = match &inner.inline {
-            // A call whose arguments are all in registers is made here, in line (see
-            // `fast::InlineCall`).
-            Some(ic) => match lower_in_line(ic, args) {
-                // SAFETY: `lower_in_line` found the arguments to be the planned ones, in the
-                // plan's registers; the rest is the caller's contract.
-                Some(regs) => unsafe { regs.call(inner.code as *const c_void) },
-                // SAFETY: forwarded.
-                None => unsafe { self.call_planned(args)? },
-            },
+            // A call of scalars in registers is made here, in line (see `fast::InlineCall`).
+            Some(ic) if args.len() <= fast::MAX_INLINE => {
+                let mut regs = fast::InlineRegs::new();
+                // The arguments' kinds by position (`fast::kind_code`), a byte each: the call
+                // is made if they are the planned ones.
+                let mut kinds = 0u64;
+                let mut scalars = true;
+                for (i, v) in args.iter().enumerate() {
+                    // The value's own kind places it, whatever the plan says, so that where
+                    // the arguments are written at the call site their placement is known
+                    // there (and the check below is one comparison).
+                    match v.lower() {
+                        Some((kind, bits)) => {
+                            kinds = fast::pack_kind(kinds, i, kind);
+                            regs.push(kind, bits);
+                        }
+                        // (A `Void` or a struct would add no code: the flag refuses it.)
+                        None => scalars = false,
+                    }
+                }
+                if scalars && kinds == ic.kinds && regs.fits() {
+                    // SAFETY: every argument is a scalar, and the packed codes (never 0, one
+                    // byte per position) equal the plan's, so there are as many arguments as
+                    // planned, each of its planned kind. An `InlineCall` exists only for a
+                    // plan that is not variadic, puts every argument in a register and
+                    // returns a scalar or nothing, and `InlineCall::new` checked that
+                    // `InlineRegs` places each argument in the plan's register: `regs` holds
+                    // the call as the plan makes it. The rest is the caller's contract.
+                    unsafe { regs.call(inner.code as *const c_void) }
+                } else {
+                    // SAFETY: forwarded.
+                    unsafe { self.call_planned(args)? }
+                }
+            }
             // SAFETY: forwarded.
-            None => unsafe { self.call_planned(args)? },
+            _ => unsafe { self.call_planned(args)? },
         };
         // One place makes the returned value from the register it is in, so that a caller
         // reading it (`as_i64`, a match) reads it from there, whichever way the call went.
@@ -680,30 +647,6 @@ impl<'lib> Downcall<'lib> {
         };
         let (size, align) = (layout.byte_size(), layout.byte_alignment());
         let seg = return_segment(allocator.allocate_layout(layout)?, size, align, layout)?;
-        // A call whose arguments are all in registers and whose struct comes back in `rax`
-        // and `xmm0` is made here, in line (see `fast::InlineCall`).
-        if let Some(
-            ic @ fast::InlineCall {
-                ret: InlineRet::Struct { first_in_xmm0 },
-                ..
-            },
-        ) = &inner.inline_struct
-            && let Some(regs) = lower_in_line(ic, args)
-        {
-            // SAFETY: `lower_in_line` found the arguments to be the planned ones, in the
-            // plan's registers; the struct comes back in registers (no destination to pass).
-            // The rest is the caller's contract.
-            let [rax, xmm0] = unsafe { regs.call(inner.code as *const c_void) };
-            store_registers(
-                seg,
-                if *first_in_xmm0 {
-                    [xmm0, rax]
-                } else {
-                    [rax, xmm0]
-                },
-            );
-            return Ok(Value::Struct(seg));
-        }
         if let Some(plan) = &inner.plan
             && !inner.capture_errno
         {

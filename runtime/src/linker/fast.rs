@@ -149,10 +149,29 @@ impl Frame {
         let (first, second) = (a.at, a.second);
         // (The eightbytes are read little-endian, as the planner's only target is.)
         if first < STACK {
-            let [lo, hi] = eightbytes(bytes);
-            self.set(first, lo);
-            if bytes.len() > 8 {
-                self.set(second, hi);
+            let n = bytes.len();
+            if let Some((lo, _)) = bytes.split_first_chunk::<8>() {
+                self.set(first, u64::from_ne_bytes(*lo));
+                if n > 8
+                    && let Some((_, hi)) = bytes.split_last_chunk::<8>()
+                {
+                    // The last eight bytes end with the second eightbyte's `n - 8` bytes (its
+                    // high end); shifting drops the bytes of the first eightbyte they overlap
+                    // and zero-pads.
+                    let shift = (16usize.wrapping_sub(n) * 8) & 63;
+                    self.set(second, u64::from_ne_bytes(*hi) >> shift);
+                }
+            } else if let (Some((lo, _)), Some((_, hi))) = (
+                bytes.split_first_chunk::<4>(),
+                bytes.split_last_chunk::<4>(),
+            ) {
+                // 4 to 7 bytes: the first four and the last four, overlapping (the bytes they
+                // share are the same, so or-ing them is exact), zero-padded.
+                let (lo, hi) = (u32::from_ne_bytes(*lo), u32::from_ne_bytes(*hi));
+                let shift = (n.wrapping_sub(4) * 8) & 63;
+                self.set(first, u64::from(lo) | (u64::from(hi) << shift));
+            } else {
+                self.set(first, partial_eightbyte(bytes));
             }
         } else {
             let at = usize::from(first) * 8;
@@ -282,39 +301,6 @@ unsafe fn copy_bytes(dst: *mut u8, src: &[u8]) {
     }
 }
 
-/// The eightbytes of the bytes of a struct passed in registers (at most 16 of them; the plan
-/// puts nothing longer there), as System V loads them: little-endian, the last one
-/// zero-padded; the second is 0 for a struct of at most 8 bytes.
-#[inline(always)]
-pub(crate) fn eightbytes(bytes: &[u8]) -> [u64; 2] {
-    // (The eightbytes are read little-endian, as the planner's only target is.)
-    let n = bytes.len();
-    if let Some((lo, _)) = bytes.split_first_chunk::<8>() {
-        let mut hi = 0;
-        if n > 8
-            && let Some((_, last)) = bytes.split_last_chunk::<8>()
-        {
-            // The last eight bytes end with the second eightbyte's `n - 8` bytes (its high
-            // end); shifting drops the bytes of the first eightbyte they overlap and
-            // zero-pads.
-            let shift = (16usize.wrapping_sub(n) * 8) & 63;
-            hi = u64::from_ne_bytes(*last) >> shift;
-        }
-        [u64::from_ne_bytes(*lo), hi]
-    } else if let (Some((lo, _)), Some((_, hi))) = (
-        bytes.split_first_chunk::<4>(),
-        bytes.split_last_chunk::<4>(),
-    ) {
-        // 4 to 7 bytes: the first four and the last four, overlapping (the bytes they share
-        // are the same, so or-ing them is exact), zero-padded.
-        let (lo, hi) = (u32::from_ne_bytes(*lo), u32::from_ne_bytes(*hi));
-        let shift = (n.wrapping_sub(4) * 8) & 63;
-        [u64::from(lo) | (u64::from(hi) << shift), 0]
-    } else {
-        [partial_eightbyte(bytes), 0]
-    }
-}
-
 /// The eightbyte of `tail`, fewer than 8 bytes, zero-padded. (Out of line and cold: it only
 /// serves structs of fewer than 4 bytes, and the copy would cost the caller its registers.)
 #[cold]
@@ -355,34 +341,17 @@ pub(crate) const MAX_INLINE: usize = 8;
 // `MAX_INLINE - 1` instead of checked.
 const _: () = assert!(MAX_INLINE == 8);
 
-/// A call whose arguments are all in registers (scalars, and structs or unions of at most
-/// 16 bytes) and whose return is a scalar, nothing, or a struct in registers that comes back
-/// in `rax` and `xmm0`, not variadic, with at most [`MAX_INLINE`] arguments: the dynamic call
-/// path makes it in line, with no frame and no invoker. Each scalar argument is lowered by
-/// its own kind into the next register of its class of an [`InlineRegs`] (System V's order,
-/// which the plan made for this descriptor follows too), each struct's eightbytes into the
-/// next registers of their classes, and the arguments' kinds, packed by [`pack_code`], are
+/// A call whose arguments are all scalars in registers and whose return is a scalar or
+/// nothing, not variadic, with at most [`MAX_INLINE`] arguments: the dynamic call path makes
+/// it in line, with no frame and no invoker. Each argument is lowered by its own kind into
+/// the next register of its class of an [`InlineRegs`] (System V's order, which the plan made
+/// for this descriptor follows too), and the arguments' kinds, packed by [`pack_kind`], are
 /// compared with [`kinds`](Self::kinds) at once.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct InlineCall {
     /// The kind of each argument, by position: byte `i` is the [`kind_code`] of argument
-    /// `i`, or [`STRUCT_CODE`], 0 past the last.
+    /// `i`, 0 past the last.
     pub(crate) kinds: u64,
-    /// The plan of each argument, by position (a struct's size and registers are read from
-    /// it); past the last argument, one that no struct matches.
-    pub(crate) args: [DynArg; MAX_INLINE],
-    /// How the return comes back.
-    pub(crate) ret: InlineRet,
-}
-
-/// How the return of an [`InlineCall`] comes back.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum InlineRet {
-    /// Nothing, or a scalar in `rax` or `xmm0`.
-    Value,
-    /// A struct or union in registers: its first eightbyte in `xmm0` (`first_in_xmm0`) or
-    /// `rax`, its second, if it has one, in the other (so the two are of different classes).
-    Struct { first_in_xmm0: bool },
 }
 
 /// The code of a scalar kind in [`InlineCall::kinds`]: never 0, so that the packed kinds
@@ -392,90 +361,41 @@ pub(crate) fn kind_code(kind: ValueKind) -> u64 {
     kind as u64 + 1
 }
 
-/// The code of a struct or union argument in [`InlineCall::kinds`].
-pub(crate) const STRUCT_CODE: u64 = 15;
+// Every code fits in its byte.
+const _: () = assert!((ValueKind::Address as u64) + 1 < 256);
 
-// Every code fits in its byte, and none is the struct's.
-const _: () = assert!((ValueKind::Address as u64) + 1 < STRUCT_CODE);
-
-/// `kinds` with `code` added in the byte of argument `i`; how both the plan's kinds and a
-/// call's are packed. (`i` is masked below [`MAX_INLINE`], never checked.)
+/// `kinds` with the code of argument `i`'s `kind` added in its byte; how both the plan's
+/// kinds and a call's are packed. (`i` is masked below [`MAX_INLINE`], never checked.)
 #[inline(always)]
-pub(crate) fn pack_code(kinds: u64, i: usize, code: u64) -> u64 {
-    kinds | code << (8 * (i & (MAX_INLINE - 1)))
+pub(crate) fn pack_kind(kinds: u64, i: usize, kind: ValueKind) -> u64 {
+    kinds | kind_code(kind) << (8 * (i & (MAX_INLINE - 1)))
 }
-
-/// A plan that no struct argument matches (not a struct, no size), for the positions of an
-/// [`InlineCall`] past its last argument.
-const NO_ARG: DynArg = DynArg {
-    kind: Some(ValueKind::I8),
-    at: 0,
-    second: 0,
-    size: 0,
-};
 
 impl InlineCall {
     /// The in-line form of a placed call, if it has one.
-    fn new(
-        args: &[ArgPlan],
-        ret: RetPlan,
-        ret_classes: &[Class],
-        words: usize,
-        variadic: bool,
-    ) -> Option<InlineCall> {
-        if words != 0 || variadic || args.len() > MAX_INLINE {
+    fn new(args: &[ArgPlan], ret: RetPlan, words: usize, variadic: bool) -> Option<InlineCall> {
+        if !matches!(ret, RetPlan::Void | RetPlan::Scalar(_))
+            || words != 0
+            || variadic
+            || args.len() > MAX_INLINE
+        {
             return None;
         }
-        let ret = match (ret, ret_classes) {
-            (RetPlan::Void | RetPlan::Scalar(_), _) => InlineRet::Value,
-            // One eightbyte, or two of different classes: `rax` and `xmm0` hold them.
-            (RetPlan::Struct { .. }, [only]) => InlineRet::Struct {
-                first_in_xmm0: *only == Class::Sse,
-            },
-            (RetPlan::Struct { .. }, [first, second]) if first != second => InlineRet::Struct {
-                first_in_xmm0: *first == Class::Sse,
-            },
-            _ => return None,
-        };
         let mut kinds = 0u64;
-        let mut planned = [NO_ARG; MAX_INLINE];
         let mut regs = InlineRegs::new();
         for (i, arg) in args.iter().enumerate() {
-            // `InlineRegs` assigns registers by class and in order, as the plan does: each
-            // register the call site puts a word in must be the plan's.
-            let mut take = |slot: Slot| {
-                let sse = slot >= SSE;
-                let next = regs.next_slot(sse);
-                regs.push_word(sse, 0);
-                next == Some(slot)
+            let ArgPlan::Scalar { kind, slot } = arg else {
+                return None;
             };
-            let code = match arg {
-                ArgPlan::Scalar { kind, slot } => {
-                    if !take(*slot) {
-                        return None;
-                    }
-                    kind_code(*kind)
-                }
-                ArgPlan::Struct { size, slots } => {
-                    if *size == 0 || *size > 16 || slots.iter().any(|s| *s >= STACK) {
-                        return None;
-                    }
-                    for slot in slots {
-                        if !take(*slot) {
-                            return None;
-                        }
-                    }
-                    STRUCT_CODE
-                }
-            };
-            kinds = pack_code(kinds, i, code);
-            planned[i] = dynamic_arg(arg)?;
+            // `InlineRegs` assigns registers by class and in order, as the plan does: the
+            // call site's placement is the plan's.
+            if regs.next_slot(*kind) != Some(*slot) {
+                return None;
+            }
+            regs.push(*kind, 0);
+            kinds = pack_kind(kinds, i, *kind);
         }
-        Some(InlineCall {
-            kinds,
-            args: planned,
-            ret,
-        })
+        Some(InlineCall { kinds })
     }
 }
 
@@ -542,7 +462,7 @@ pub(crate) fn plan(descriptor: &FunctionDescriptor, variadic: bool) -> Option<Pl
         .find(|&k| k >= stack)?;
     let invoke = select(&ret_classes, gpr, sse, words, variadic)?;
     let dyn_args = args.iter().map(dynamic_arg).collect::<Option<_>>()?;
-    let inline = InlineCall::new(&args, ret, &ret_classes, words, variadic);
+    let inline = InlineCall::new(&args, ret, words, variadic);
     Some(Plan {
         args: args.into_boxed_slice(),
         dyn_args,
@@ -1011,44 +931,26 @@ impl InlineRegs {
         }
     }
 
-    /// The frame slot (register) the next word of the vector class (`sse`) or the integer
-    /// class takes, if one is left.
-    fn next_slot(&self, sse: bool) -> Option<Slot> {
-        if sse {
+    /// The frame slot (register) the next argument of `kind` takes, if one is left.
+    fn next_slot(&self, kind: ValueKind) -> Option<Slot> {
+        if kind.is_float() {
             (self.sse < 8).then(|| SSE + self.sse as Slot)
         } else {
             (self.gpr < 6).then(|| GPR + self.gpr as Slot)
         }
     }
 
-    /// Puts a word into the next register of the vector class (`sse`) or the integer class.
-    /// Past the last register of a class the words wrap (masked, never out of bounds), and
+    /// Puts the next argument, of `kind`, into the next register of its class. Past the
+    /// last register of a class the words wrap (masked, never out of bounds), and
     /// [`fits`](Self::fits) says no.
     #[inline(always)]
-    fn push_word(&mut self, sse: bool, bits: u64) {
-        if sse {
+    pub(crate) fn push(&mut self, kind: ValueKind, bits: u64) {
+        if kind.is_float() {
             self.words[8 + (self.sse & 7)].write(bits);
             self.sse += 1;
         } else {
             self.words[self.gpr & 7].write(bits);
             self.gpr += 1;
-        }
-    }
-
-    /// Puts the next argument, of `kind`, into the next register of its class.
-    #[inline(always)]
-    pub(crate) fn push(&mut self, kind: ValueKind, bits: u64) {
-        self.push_word(kind.is_float(), bits);
-    }
-
-    /// Puts the bytes of a struct argument planned as `a` (whose size they are, at most 16)
-    /// into the next registers of the classes of the registers `a` gives its eightbytes.
-    #[inline(always)]
-    pub(crate) fn push_struct(&mut self, bytes: &[u8], a: &DynArg) {
-        let [lo, hi] = eightbytes(bytes);
-        self.push_word(a.at >= SSE, lo);
-        if bytes.len() > 8 {
-            self.push_word(a.second >= SSE, hi);
         }
     }
 
@@ -1283,7 +1185,8 @@ mod tests {
         }
         assert!(!nine.fits());
 
-        // Not in line: variadic, stack arguments (seven integers), more than eight arguments.
+        // Not in line: variadic, stack arguments (seven integers), more than eight arguments,
+        // a struct argument, a struct return.
         assert_eq!(inline_of(&mix6, true), None);
         let seven = FunctionDescriptor::void(&vec![I64.layout(); 7]);
         assert_eq!(inline_of(&seven, false), None);
@@ -1291,60 +1194,14 @@ mod tests {
         assert_eq!(inline_of(&nine, false), None);
         let eight = FunctionDescriptor::void(&vec![F64.layout(); 8]);
         assert!(inline_of(&eight, false).is_some());
-        // Structs in registers are in line, arguments and returns: an 8-byte struct is one
-        // integer word, its code `STRUCT_CODE`, its plan kept for the call site.
         const POINT: StructLayout = StructLayout::new(&[I32.layout(), I32.layout()]);
-        let by_value = FunctionDescriptor::void(&[POINT.layout(), F64.layout()]);
-        let ic = inline_of(&by_value, false).expect("in line");
-        assert_eq!(ic.kinds, STRUCT_CODE | kind_code(ValueKind::F64) << 8);
-        assert_eq!(
-            (ic.args[0].kind, ic.args[0].at, ic.args[0].size()),
-            (None, 0, 8)
-        );
-        assert_eq!(ic.args[2], NO_ARG);
-        assert_eq!(ic.ret, InlineRet::Value);
+        let by_value = FunctionDescriptor::void(&[POINT.layout()]);
+        assert_eq!(inline_of(&by_value, false), None);
         let returns = FunctionDescriptor::of(POINT, &[]);
-        let ic = inline_of(&returns, false).expect("in line");
-        assert_eq!(
-            ic.ret,
-            InlineRet::Struct {
-                first_in_xmm0: false
-            }
-        );
-        // {double, long} comes back in xmm0 then rax; {float, float} in xmm0.
-        const DL: StructLayout = StructLayout::new(&[F64.layout(), I64.layout()]);
-        let dl = inline_of(&FunctionDescriptor::of(DL, &[]), false).expect("in line");
-        assert_eq!(
-            dl.ret,
-            InlineRet::Struct {
-                first_in_xmm0: true
-            }
-        );
-        const FF: StructLayout = StructLayout::new(&[F32.layout(), F32.layout()]);
-        let ff = inline_of(&FunctionDescriptor::of(FF, &[]), false).expect("in line");
-        assert_eq!(
-            ff.ret,
-            InlineRet::Struct {
-                first_in_xmm0: true
-            }
-        );
-        // Not in line: a struct returned in rax and rdx, or xmm0 and xmm1, one passed on the
-        // stack (more than 16 bytes), one that does not fit the registers left (so System V
-        // passes it on the stack).
-        const LL: StructLayout = StructLayout::new(&[I64.layout(), I64.layout()]);
-        assert_eq!(inline_of(&FunctionDescriptor::of(LL, &[]), false), None);
-        const DD: StructLayout = StructLayout::new(&[F64.layout(), F64.layout()]);
-        assert_eq!(inline_of(&FunctionDescriptor::of(DD, &[]), false), None);
+        assert_eq!(inline_of(&returns, false), None);
+        // A struct returned in memory (the hidden pointer takes rdi).
         const BIG: StructLayout =
             StructLayout::new(&[I64.layout(), I64.layout(), I64.layout(), I64.layout()]);
-        assert_eq!(
-            inline_of(&FunctionDescriptor::void(&[BIG.layout()]), false),
-            None
-        );
-        let mut five = vec![I64.layout(); 5];
-        five.push(LL.layout());
-        assert_eq!(inline_of(&FunctionDescriptor::void(&five), false), None);
-        // A struct returned in memory (the hidden pointer takes rdi).
         let in_memory = FunctionDescriptor::of(BIG, &[I64.layout()]);
         assert_eq!(inline_of(&in_memory, false), None);
     }
