@@ -500,6 +500,33 @@ impl<'lib> Downcall<'lib> {
     /// one comparison, the call, and making the returned `Value`. Other calls go through a
     /// precompiled invoker, or libffi.
     ///
+    /// The returned [`Value`] is of the descriptor's return kind: convert it with `TryFrom`
+    /// (`i32::try_from(value)`, exact, a [`ValueKindError`](super::ValueKindError) naming
+    /// both kinds otherwise) or widen any integer with [`Value::as_i64`].
+    ///
+    /// ```
+    /// use ffm::linker::{DefaultLookup, FunctionDescriptor, Linker, LinkerOptions};
+    /// use ffm::linker::{SymbolLookup, Value};
+    /// use ffm::{F64, I32};
+    ///
+    /// let linker = Linker::native();
+    /// // double ldexp(double x, int exp): x · 2^exp
+    /// let ldexp = linker.downcall(
+    ///     &DefaultLookup::new().find_or_error("ldexp")?,
+    ///     FunctionDescriptor::of(F64, &[F64.layout(), I32.layout()]),
+    ///     &LinkerOptions::new(),
+    /// )?;
+    /// // SAFETY: the descriptor is ldexp's; it has no preconditions.
+    /// let r = unsafe { ldexp.call(&[Value::F64(1.5), Value::I32(3)]) }?;
+    /// assert_eq!(f64::try_from(r)?, 12.0);
+    ///
+    /// // An argument of another kind than the descriptor's is refused before C is reached.
+    /// // SAFETY: as above.
+    /// let err = unsafe { ldexp.call(&[Value::F64(1.5), Value::I64(3)]) }.unwrap_err();
+    /// assert!(err.to_string().ends_with("argument #1 is i64, declared i32"), "{err}");
+    /// # Ok::<(), ffm::Error>(())
+    /// ```
+    ///
     /// # Safety
     /// The descriptor must match the C function, and the function's requirements on its
     /// arguments (valid pointers, terminated strings, …) must hold.
@@ -630,6 +657,27 @@ impl<'lib> Downcall<'lib> {
 
     /// Calls a function that may return a struct by value: the struct is written into memory
     /// from `allocator` and returned as [`Value::Struct`].
+    ///
+    /// ```
+    /// use ffm::layout::StructLayout;
+    /// use ffm::linker::{DefaultLookup, FunctionDescriptor, Linker, LinkerOptions};
+    /// use ffm::linker::{SymbolLookup, Value};
+    /// use ffm::{Arena, I32};
+    ///
+    /// // div_t div(int numerator, int denominator), div_t being { int quot; int rem; }
+    /// const DIV_T: StructLayout = StructLayout::new(&[I32.layout(), I32.layout()]);
+    /// let div = Linker::native().downcall(
+    ///     &DefaultLookup::new().find_or_error("div")?,
+    ///     FunctionDescriptor::of(DIV_T, &[I32.layout(), I32.layout()]),
+    ///     &LinkerOptions::new(),
+    /// )?;
+    /// let arena = Arena::new();
+    /// // SAFETY: the descriptor is div's; the denominator is not 0.
+    /// let r = unsafe { div.call_in(&arena, &[Value::I32(17), Value::I32(5)]) }?;
+    /// let quot_rem = r.as_struct().expect("a struct");
+    /// assert_eq!((quot_rem.get(I32, 0), quot_rem.get(I32, 4)), (3, 2));
+    /// # Ok::<(), ffm::Error>(())
+    /// ```
     ///
     /// # Safety
     /// As for [`call`](Self::call).
