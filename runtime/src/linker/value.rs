@@ -424,10 +424,10 @@ impl ValueKindError {
     #[cold]
     #[inline(never)]
     fn new(expected: ValueKind, value: &Value<'_>) -> ValueKindError {
-        let found = match value {
-            Value::Void => Found::Void,
-            Value::Struct(_) => Found::Struct,
-            v => v.kind().map_or(Found::Void, Found::Kind),
+        let found = match (value.kind(), value) {
+            (Some(kind), _) => Found::Kind(kind),
+            (None, Value::Struct(_)) => Found::Struct,
+            (None, _) => Found::Void,
         };
         ValueKindError { expected, found }
     }
