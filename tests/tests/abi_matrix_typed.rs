@@ -40,7 +40,7 @@ mod matrix;
 mod harness;
 
 use harness::*;
-use matrix::{Family, Sig};
+use matrix::{Family, Rng, Sig};
 
 /// A Rust type of the typed path: made from an argument value of the matrix, and turned back
 /// into bytes for the checks (a scalar's own bytes, a struct's as it lays them out).
@@ -329,14 +329,15 @@ fn check_ret_bytes(e: &Env, expected: Option<&Arg>, got: &[u8]) -> Result<(), St
     }
 }
 
+/// A random value of each parameter of `sig`, drawn from `rng` in order.
+fn random_args(e: &Env, sig: &Sig, rng: &mut Rng) -> Vec<Arg> {
+    sig.params.iter().map(|t| Arg::random(e, *t, rng)).collect()
+}
+
 /// `m_i` through its wrapper: as the dynamic test's `check_downcall`, with the same values.
 fn check_typed_downcall(e: &Env, i: usize, sig: &Sig) -> Result<Checked, String> {
     let mut rng = rng_for(i, Variant::TypedDowncall);
-    let args: Vec<Arg> = sig
-        .params
-        .iter()
-        .map(|t| Arg::random(e, *t, &mut rng))
-        .collect();
+    let args = random_args(e, sig, &mut rng);
     poison_out();
     let r = (typed(i).down)(&args);
     let out = read_out();
@@ -350,11 +351,7 @@ fn check_typed_downcall(e: &Env, i: usize, sig: &Sig) -> Result<Checked, String>
 /// with the same values.
 fn check_typed_upcall(e: &Env, i: usize, sig: &Sig) -> Result<Checked, String> {
     let mut rng = rng_for(i, Variant::TypedUpcall);
-    let args: Vec<Arg> = sig
-        .params
-        .iter()
-        .map(|t| Arg::random(e, *t, &mut rng))
-        .collect();
+    let args = random_args(e, sig, &mut rng);
     let ret = sig.ret().map(|t| Arg::random(e, t, &mut rng));
     let up = typed(i).up.ok_or("no upcall twin declared")?;
     let (r, got) = up(&args, ret.as_ref())?;
@@ -403,11 +400,7 @@ fn check_typed_view(
     direct: &Cell<[usize; 2]>,
 ) -> Result<Checked, String> {
     let mut rng = rng_for(i, variant);
-    let args: Vec<Arg> = sig
-        .params
-        .iter()
-        .map(|t| Arg::random(e, *t, &mut rng))
-        .collect();
+    let args = random_args(e, sig, &mut rng);
     let view = typed(i).view.ok_or("no typed view declared")?;
     let capturing = variant == Variant::TypedViewCapturing;
     let paths: &[(&str, bool)] = if capturing {
